@@ -1,0 +1,78 @@
+// Seed 000: the generic payment API, `{success, data, message}` envelopes.
+import { z } from 'zod';
+import { endpoint } from '../contract.ts';
+import { PromotionCode } from '../promotion-code.ts';
+import { Billing, PlanName } from '../catalog.ts';
+
+export const GenericMessages = {
+  created: 'Checkout session created successfully',
+  retrieved: 'Checkout session retrieved successfully',
+  invalidPlan: 'Invalid plan ID provided',
+  authenticationRequired: 'Authentication required',
+  planNotFound: 'Plan not found or inactive',
+  sessionNotFound: 'Checkout session not found',
+  alreadySubscribed: 'You are already subscribed to this plan',
+  failed: 'Failed to create checkout session',
+} as const;
+
+export const GenericFailure = z.object({ success: z.literal(false), message: z.string() });
+
+export const CreateCheckoutParams = z.object({
+  planId: z.string(GenericMessages.invalidPlan).min(1, GenericMessages.invalidPlan).max(64, GenericMessages.invalidPlan),
+  promotionCode: z.optional(PromotionCode),
+  successUrl: z.url().optional(),
+  cancelUrl: z.url().optional(),
+});
+export type CreateCheckoutParams = z.input<typeof CreateCheckoutParams>;
+
+export const CheckoutCreated = z.object({
+  checkoutUrl: z.url(),
+  checkoutId: z.string(),
+  expiresAt: z.iso.datetime(),
+});
+
+export const CheckoutState = z.object({
+  checkoutId: z.string(),
+  status: z.enum(['open', 'complete', 'expired']),
+  paymentStatus: z.enum(['paid', 'unpaid', 'no_payment_required']),
+  planId: z.string(),
+  plan: PlanName,
+  billing: Billing,
+  expiresAt: z.iso.datetime(),
+  /** Only while the session is open: a finished session cannot be paid again. */
+  checkoutUrl: z.url().nullable(),
+  /** True once the purchase has been recorded and the buyer has what they paid for. */
+  fulfilled: z.boolean(),
+});
+export type CheckoutState = z.infer<typeof CheckoutState>;
+
+const success = <T extends z.ZodType>(data: T) =>
+  z.object({ success: z.literal(true), data, message: z.string() });
+
+export const CheckoutResponse = success(CheckoutCreated);
+export type CheckoutResponse = z.infer<typeof CheckoutResponse>;
+export const CheckoutStateResponse = success(CheckoutState);
+export type CheckoutStateResponse = z.infer<typeof CheckoutStateResponse>;
+
+const failures = {
+  400: GenericFailure,
+  401: GenericFailure,
+  404: GenericFailure,
+  409: GenericFailure,
+  429: GenericFailure,
+  500: GenericFailure,
+};
+
+export const genericApi = {
+  createCheckoutSession: endpoint({
+    method: 'POST',
+    path: '/payment/checkout',
+    body: CreateCheckoutParams,
+    responses: { 200: CheckoutResponse, ...failures },
+  }),
+  getCheckoutSession: endpoint({
+    method: 'GET',
+    path: '/payment/checkout/:id',
+    responses: { 200: CheckoutStateResponse, ...failures },
+  }),
+};

@@ -1,0 +1,55 @@
+// The widget's read APIs: prices for display and promotion codes checked before any redirect.
+import { z } from 'zod';
+import { endpoint } from '../contract.ts';
+import { Billing, CheckoutMode, PlanName } from '../catalog.ts';
+import { ApiFailure } from './subscription.ts';
+
+export const PlanPrice = z.object({
+  id: z.string(),
+  plan: PlanName,
+  billing: Billing,
+  mode: CheckoutMode,
+  productName: z.string(),
+  /** In the currency's minor unit, as Stripe counts it (cents). */
+  amount: z.number().int().nonnegative(),
+  currency: z.string().length(3),
+  interval: z.enum(['week', 'month', 'year']).nullable(),
+  /** Annual prices only: how much cheaper than twelve monthly payments, in whole percent. */
+  savingsPercent: z.number().int().nullable(),
+});
+export type PlanPrice = z.infer<typeof PlanPrice>;
+
+export const PlansResponse = z.object({ plans: z.array(PlanPrice) });
+export type PlansResponse = z.infer<typeof PlansResponse>;
+
+export const PromotionCheckQuery = z.object({
+  plan: PlanName,
+  billing: z.enum(['monthly', 'annual']).default('monthly'),
+});
+
+export const PromotionCheck = z.object({
+  code: z.string(),
+  valid: z.boolean(),
+  /** Why a code is refused, or what it takes off: words a buyer understands. */
+  message: z.string(),
+  planId: z.string(),
+  currency: z.string().length(3),
+  amountSubtotal: z.number().int(),
+  amountDiscount: z.number().int(),
+  amountTotal: z.number().int(),
+});
+export type PromotionCheck = z.infer<typeof PromotionCheck>;
+
+export const plansApi = {
+  listPlans: endpoint({
+    method: 'GET',
+    path: '/api/plans',
+    responses: { 200: PlansResponse, 500: ApiFailure },
+  }),
+  checkPromotionCode: endpoint({
+    method: 'GET',
+    path: '/api/promotion-codes/:code',
+    query: PromotionCheckQuery,
+    responses: { 200: PromotionCheck, 400: ApiFailure, 404: ApiFailure, 500: ApiFailure },
+  }),
+};

@@ -1,0 +1,29 @@
+// Seed 002: `POST /api/create-checkout-session`, `{sessionId}` or `{error}`.
+import { z } from 'zod';
+import { endpoint } from '../contract.ts';
+
+export const SessionMessages = {
+  missing: 'Missing userId or planId',
+  invalidPlan: 'Invalid planId. Must be "weekly" or "one-time"',
+  failed: 'An error occurred',
+} as const;
+
+const required = z.string(SessionMessages.missing).min(1, SessionMessages.missing);
+
+export const CreateSessionBody = z.object({
+  userId: required.max(255, 'userId must be at most 255 characters'),
+  planId: required.pipe(z.enum(['weekly', 'one-time'], SessionMessages.invalidPlan)),
+});
+export type CreateSessionBody = z.input<typeof CreateSessionBody>;
+
+export const SessionCreated = z.object({ sessionId: z.string() });
+export const SessionFailure = z.object({ error: z.string() });
+
+export const sessionsApi = {
+  createCheckoutSession: endpoint({
+    method: 'POST',
+    path: '/api/create-checkout-session',
+    body: CreateSessionBody,
+    responses: { 200: SessionCreated, 400: SessionFailure, 409: SessionFailure, 429: SessionFailure, 500: SessionFailure },
+  }),
+};

@@ -1,0 +1,47 @@
+import { z } from 'zod';
+
+/** The plans a buyer can pick in the widget and the APIs. */
+export const PlanName = z.enum(['weekly', 'one-time', 'BASIC', 'PRO']);
+export type PlanName = z.infer<typeof PlanName>;
+
+/** How often a price charges; `once` is a one-time (lifetime) purchase. */
+export const Billing = z.enum(['weekly', 'monthly', 'annual', 'once']);
+export type Billing = z.infer<typeof Billing>;
+
+export const CheckoutMode = z.enum(['subscription', 'payment']);
+export type CheckoutMode = z.infer<typeof CheckoutMode>;
+
+/** One purchasable Stripe price. A site owner may replace the whole catalog with PLANS_FILE. */
+export const CatalogEntry = z.object({
+  id: z.string().regex(/^[a-z0-9_-]{1,64}$/, 'catalog ids are lower-case letters, digits, _ and -'),
+  plan: PlanName,
+  billing: Billing,
+  mode: CheckoutMode,
+  /** Environment variable that holds the Stripe price id; without it the price is found by lookup key. */
+  priceEnv: z.string().regex(/^[A-Z][A-Z0-9_]*$/),
+  /** Stripe `lookup_key` of the price, used when `priceEnv` is unset (the local Stripe seeds these). */
+  lookupKey: z.string().min(1).max(200),
+  active: z.boolean().default(true),
+});
+export type CatalogEntry = z.infer<typeof CatalogEntry>;
+
+export const Catalog = z
+  .array(CatalogEntry)
+  .min(1)
+  .refine((entries) => new Set(entries.map((e) => e.id)).size === entries.length, {
+    message: 'catalog ids must be unique',
+  });
+export type Catalog = z.infer<typeof Catalog>;
+
+/** Weekly and one-time plans have a single price, so the billing a page asks for does not matter. */
+export function findCatalogEntry(
+  catalog: readonly CatalogEntry[],
+  plan: PlanName,
+  billing: 'monthly' | 'annual' = 'monthly',
+): CatalogEntry | undefined {
+  return catalog.find(
+    (entry) =>
+      entry.plan === plan &&
+      (entry.billing === billing || entry.billing === 'weekly' || entry.billing === 'once'),
+  );
+}
