@@ -1,0 +1,93 @@
+// What the local Stripe's hosted pages (checkout and billing portal) need from its core.
+// The core implements these; the pages only render views and post forms.
+
+export interface CheckoutLineView {
+  productName: string;
+  description: string | null;
+  /** Minor units (cents). */
+  unitAmount: number;
+  quantity: number;
+  /** `week`, `month`, `year`, or null for a one-time price. */
+  interval: 'day' | 'week' | 'month' | 'year' | null;
+  intervalCount: number;
+}
+
+export interface CheckoutPageView {
+  id: string;
+  status: 'open' | 'complete' | 'expired';
+  mode: 'payment' | 'subscription' | 'setup';
+  currency: string;
+  lines: CheckoutLineView[];
+  amountSubtotal: number;
+  amountDiscount: number;
+  amountTotal: number;
+  /** The applied promotion code as the buyer typed it, with what it takes off ("20% off"). */
+  discount: { code: string | null; label: string } | null;
+  allowPromotionCodes: boolean;
+  /** Pre-filled from the session's customer or customer_email; null lets the buyer type one. */
+  email: string | null;
+  emailLocked: boolean;
+  cancelUrl: string | null;
+  /** Unix seconds. */
+  expiresAt: number;
+  livemode: false;
+}
+
+export interface CardInput {
+  email: string;
+  name?: string;
+  number: string;
+  expMonth: number;
+  expYear: number;
+  cvc: string;
+}
+
+export type PayResult =
+  | { ok: true; redirectUrl: string }
+  | { ok: false; message: string; code: 'card_declined' | 'incorrect_number' | 'invalid_expiry' | 'invalid_cvc' | 'expired_session' | 'invalid_email' };
+
+export type PromotionResult = { ok: true; view: CheckoutPageView } | { ok: false; message: string };
+
+export interface CheckoutFlow {
+  view(sessionId: string): CheckoutPageView | null;
+  applyPromotionCode(sessionId: string, code: string): PromotionResult;
+  removePromotionCode(sessionId: string): PromotionResult;
+  pay(sessionId: string, card: CardInput): PayResult;
+}
+
+export interface PortalInvoiceView {
+  id: string;
+  number: string | null;
+  amountPaid: number;
+  currency: string;
+  status: string;
+  /** Unix seconds. */
+  created: number;
+}
+
+export interface PortalSubscriptionView {
+  id: string;
+  productName: string;
+  unitAmount: number;
+  currency: string;
+  interval: 'day' | 'week' | 'month' | 'year';
+  status: string;
+  cancelAtPeriodEnd: boolean;
+  /** Unix seconds, from the subscription item. */
+  currentPeriodEnd: number;
+}
+
+export interface PortalPageView {
+  id: string;
+  customerEmail: string | null;
+  returnUrl: string | null;
+  subscriptions: PortalSubscriptionView[];
+  invoices: PortalInvoiceView[];
+}
+
+export interface PortalFlow {
+  view(portalSessionId: string): PortalPageView | null;
+  /** Both return the refreshed view, or an error message a customer can read. */
+  cancelAtPeriodEnd(portalSessionId: string, subscriptionId: string): PortalPageView | { message: string };
+  resume(portalSessionId: string, subscriptionId: string): PortalPageView | { message: string };
+}
