@@ -14,8 +14,10 @@ export function endpoint<const E extends Endpoint>(definition: E): E {
 }
 
 /** The response body type of an endpoint for one status. */
-export type ResponseOf<E extends Endpoint, S extends keyof E['responses']> =
-  E['responses'][S] extends z.ZodType ? z.infer<E['responses'][S]> : never;
+export type ResponseOf<
+  E extends Endpoint,
+  S extends keyof E['responses'],
+> = E['responses'][S] extends z.ZodType ? z.infer<E['responses'][S]> : never;
 
 /** Stripe objects carry times as Unix seconds; the APIs speak ISO 8601 without milliseconds. */
 export function isoFromUnix(seconds: number): string {

@@ -5,3 +5,4 @@ export * from './api/generic.ts';
 export * from './api/sessions.ts';
 export * from './api/subscription.ts';
 export * from './api/plans.ts';
+export * from './api/account.ts';

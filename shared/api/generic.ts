@@ -18,7 +18,9 @@ export const GenericMessages = {
 export const GenericFailure = z.object({ success: z.literal(false), message: z.string() });
 
 export const CreateCheckoutParams = z.object({
-  planId: z.string(GenericMessages.invalidPlan).min(1, GenericMessages.invalidPlan).max(64, GenericMessages.invalidPlan),
+  planId: z
+    .string(GenericMessages.invalidPlan)
+    .regex(/^[A-Za-z0-9_-]{1,64}$/, GenericMessages.invalidPlan),
   promotionCode: z.optional(PromotionCode),
   successUrl: z.url().optional(),
   cancelUrl: z.url().optional(),

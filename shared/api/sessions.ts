@@ -24,6 +24,12 @@ export const sessionsApi = {
     method: 'POST',
     path: '/api/create-checkout-session',
     body: CreateSessionBody,
-    responses: { 200: SessionCreated, 400: SessionFailure, 409: SessionFailure, 429: SessionFailure, 500: SessionFailure },
+    responses: {
+      200: SessionCreated,
+      400: SessionFailure,
+      409: SessionFailure,
+      429: SessionFailure,
+      500: SessionFailure,
+    },
   }),
 };

@@ -1,0 +1,106 @@
+import Koa from 'koa';
+import type Router from '@koa/router';
+import type { Logger } from 'pino';
+import type Stripe from 'stripe';
+import type { Catalog } from '../shared/index.ts';
+import { AccessTokens, requireUser } from './http/auth.ts';
+import { jsonBody } from './http/body.ts';
+import { corsFor } from './http/cors.ts';
+import { errorHandler } from './http/error-handler.ts';
+import { requestLog } from './http/request-log.ts';
+import { securityHeaders } from './http/security-headers.ts';
+import { requireServerKey } from './http/server-key.ts';
+import { accountRoutes } from './routes/account.ts';
+import { genericRoutes } from './routes/generic.ts';
+import { planRoutes } from './routes/plans.ts';
+import { sessionRoutes } from './routes/sessions.ts';
+import { subscriptionRoutes } from './routes/subscription.ts';
+import { webhookRoutes } from './routes/webhooks.ts';
+import { widgetAssetRoutes } from './routes/widget-assets.ts';
+import { PriceBook } from './services/catalog.ts';
+import { CheckoutService } from './services/checkout.ts';
+import { CheckoutStatus } from './services/checkout-status.ts';
+import { Fulfilment } from './services/fulfilment.ts';
+import { WebhookProcessor } from './services/webhooks.ts';
+import type { Storage } from './storage/index.ts';
+
+export interface AppConfig {
+  /** Where buyers return to after Stripe: the demo's or the site owner's own pages. */
+  appUrl: string;
+  allowedOrigins: readonly string[];
+  authSecret: string;
+  serverApiKey: string | undefined;
+  webhookSecrets: readonly string[];
+  catalog: Catalog;
+  /** The environment the catalog's price-id variables are read from. */
+  priceIds: Record<string, string | undefined>;
+  widgetDir: string;
+  /** Extra routes mounted last, e.g. the demo pages. */
+  extraRoutes?: Router[];
+}
+
+export interface AppDeps {
+  config: AppConfig;
+  stripe: Stripe;
+  storage: Storage;
+  logger: Logger;
+}
+
+/** Builds the Koa application; it never listens, so tests can mount `app.callback()` anywhere. */
+export function createApp({ config, stripe, storage, logger }: AppDeps): Koa {
+  const prices = new PriceBook(stripe, config.catalog, config.priceIds);
+  const fulfilment = new Fulfilment({ stripe, storage, prices });
+  const checkout = new CheckoutService({
+    stripe,
+    storage,
+    prices,
+    appUrl: config.appUrl,
+    allowedOrigins: config.allowedOrigins,
+  });
+  const status = new CheckoutStatus({ stripe, storage, prices, fulfilment });
+  const webhooks = new WebhookProcessor({
+    stripe,
+    storage,
+    fulfilment,
+    secrets: config.webhookSecrets,
+  });
+  const tokens = new AccessTokens(config.authSecret);
+  const signedIn = requireUser(tokens);
+  const appOrigin = new URL(config.appUrl).origin;
+
+  const routers = [
+    genericRoutes({ checkout, status, prices, requireUser: signedIn }),
+    sessionRoutes({ checkout, prices }),
+    subscriptionRoutes({ checkout, prices, requireUser: signedIn }),
+    planRoutes({ prices, stripe, storage }),
+    accountRoutes({
+      stripe,
+      storage,
+      appUrl: config.appUrl,
+      requireUser: signedIn,
+      requireServerKey: requireServerKey(config.serverApiKey),
+    }),
+    ...(config.extraRoutes ?? []),
+  ];
+
+  const app = new Koa({ proxy: false });
+  app.on('error', (error: unknown, ctx?: Koa.Context) => {
+    logger.error(
+      { err: error, requestId: ctx?.state.requestId, path: ctx?.path },
+      'request failed',
+    );
+  });
+
+  app.use(errorHandler());
+  app.use(requestLog(logger));
+  app.use(securityHeaders());
+  app.use(widgetAssetRoutes(config.widgetDir).routes());
+  app.use(corsFor([appOrigin, ...config.allowedOrigins]));
+  app.use(webhookRoutes({ webhooks }).routes());
+  app.use(jsonBody());
+  for (const router of routers) {
+    app.use(router.routes());
+    app.use(router.allowedMethods({ throw: true }));
+  }
+  return app;
+}

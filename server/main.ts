@@ -1,0 +1,29 @@
+// `npm start`: reads the environment once, starts the API (and the local Stripe when no key is set).
+import pino from 'pino';
+import { ConfigError, parseEnv } from './config.ts';
+import { startServer } from './runtime.ts';
+import { demoRoutes } from './routes/demo.ts';
+
+const logger = pino({ level: process.env.LOG_LEVEL ?? 'info' });
+
+try {
+  const env = parseEnv(process.env);
+  const running = await startServer(env, {
+    logger: pino({ level: env.LOG_LEVEL }),
+    extraRoutes: (context) => demoRoutes(context),
+  });
+  const mode = running.localStripe ? `local Stripe at ${running.localStripe.url}` : 'Stripe';
+  process.stdout.write(
+    `\nTilldrop is running against ${mode}.\nOpen ${running.url}/ to try the demo.\n\n`,
+  );
+  const stop = () => void running.close().then(() => process.exit(0));
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+} catch (error) {
+  if (error instanceof ConfigError) {
+    process.stderr.write(`Tilldrop cannot start.\n${error.message}\n`);
+    process.exit(1);
+  }
+  logger.fatal({ err: error }, 'Tilldrop failed to start');
+  process.exit(1);
+}

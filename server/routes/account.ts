@@ -1,0 +1,111 @@
+// The buyer's subscription, billing portal and payment history; entitlements for the site's backend.
+import Router from '@koa/router';
+import type { Middleware } from 'koa';
+import type Stripe from 'stripe';
+import {
+  isoFromUnix,
+  PaymentsQuery,
+  type AccountResponse,
+  type Entitlement,
+  type PaymentsResponse,
+  type SubscriptionSummary,
+} from '../../shared/index.ts';
+import { AppError, notFound } from '../errors.ts';
+import { parse } from '../http/validate.ts';
+import type { Storage } from '../storage/index.ts';
+import type { StoredSubscription } from '../storage/subscriptions.ts';
+
+export function accountRoutes(deps: {
+  stripe: Stripe;
+  storage: Storage;
+  appUrl: string;
+  requireUser: Middleware;
+  requireServerKey: Middleware;
+}): Router {
+  const { storage } = deps;
+  const router = new Router();
+
+  router.get('/api/subscription', deps.requireUser, (ctx) => {
+    const userId: string = ctx.state.userId;
+    const latest = storage.subscriptions.listForUser(userId)[0];
+    ctx.body = {
+      userId,
+      entitlement: entitlementOf(storage, userId),
+      subscription: latest ? summarize(latest) : null,
+    } satisfies AccountResponse;
+  });
+
+  router.post('/api/subscription/portal', deps.requireUser, async (ctx) => {
+    const customer = storage.customers.customerIdFor(ctx.state.userId);
+    if (!customer) throw notFound('There is no subscription to manage yet', 'no_customer');
+    const session = await deps.stripe.billingPortal.sessions
+      .create({ customer, return_url: `${deps.appUrl}/account` })
+      .catch((cause: unknown) => {
+        throw new AppError(500, 'Failed to open the billing portal', 'stripe_error', { cause });
+      });
+    ctx.body = { url: session.url };
+  });
+
+  router.get('/api/payments', deps.requireUser, (ctx) => {
+    const userId: string = ctx.state.userId;
+    const query = parse(PaymentsQuery, ctx.query);
+    const after = query.starting_after
+      ? storage.payments.find.get(query.starting_after, userId)
+      : undefined;
+    if (query.starting_after && !after)
+      throw notFound('starting_after names no payment of yours', 'payment_not_found');
+    const rows = storage.payments.list(userId, query.limit + 1, after);
+    ctx.body = {
+      data: rows.slice(0, query.limit).map((row) => ({
+        id: row.id,
+        kind: row.kind,
+        description: row.description,
+        amount: row.amount,
+        currency: row.currency,
+        status: row.status,
+        createdAt: isoFromUnix(row.created),
+        receiptUrl: row.receipt_url,
+      })),
+      hasMore: rows.length > query.limit,
+    } satisfies PaymentsResponse;
+  });
+
+  router.get('/api/entitlements/:userId', deps.requireServerKey, (ctx) => {
+    const userId = ctx.params.userId!;
+    ctx.body = { userId, entitlement: entitlementOf(storage, userId) };
+  });
+
+  return router;
+}
+
+function entitlementOf(storage: Storage, userId: string): Entitlement | null {
+  const row = storage.entitlements.get(userId);
+  return row
+    ? ({
+        plan: row.plan,
+        billing: row.billing,
+        source: row.source,
+        status: row.status,
+      } as Entitlement)
+    : null;
+}
+
+function summarize(row: StoredSubscription): SubscriptionSummary {
+  const periodEnd = row.current_period_end === null ? null : isoFromUnix(row.current_period_end);
+  const ending = row.cancel_at_period_end === 1 || row.status === 'canceled';
+  return {
+    id: row.id,
+    plan: row.plan as SubscriptionSummary['plan'],
+    billing: row.billing as SubscriptionSummary['billing'],
+    status: row.status as SubscriptionSummary['status'],
+    cancelAtPeriodEnd: row.cancel_at_period_end === 1,
+    currentPeriodEnd: periodEnd,
+    renewsAt: ending ? null : periodEnd,
+    endsAt:
+      row.status === 'canceled' && row.ended_at !== null
+        ? isoFromUnix(row.ended_at)
+        : ending
+          ? periodEnd
+          : null,
+  };
+}

@@ -1,0 +1,60 @@
+// Seed 000: POST /payment/checkout and GET /payment/checkout/{id}.
+import Router from '@koa/router';
+import type { Middleware } from 'koa';
+import {
+  CreateCheckoutParams,
+  GenericMessages,
+  isoFromUnix,
+  type CheckoutResponse,
+  type CheckoutStateResponse,
+} from '../../shared/index.ts';
+import { notFound } from '../errors.ts';
+import { parse } from '../http/validate.ts';
+import { idempotencyKeyOf } from '../http/idempotency-key.ts';
+import type { CheckoutService } from '../services/checkout.ts';
+import type { PriceBook } from '../services/catalog.ts';
+import type { CheckoutStatus } from '../services/checkout-status.ts';
+
+export function genericRoutes(deps: {
+  checkout: CheckoutService;
+  status: CheckoutStatus;
+  prices: PriceBook;
+  requireUser: Middleware;
+}): Router {
+  const router = new Router();
+
+  router.post('/payment/checkout', deps.requireUser, async (ctx) => {
+    const params = parse(CreateCheckoutParams, ctx.request.body);
+    const entry = deps.prices.entry(params.planId);
+    if (!entry) throw notFound(GenericMessages.planNotFound, 'plan_unavailable');
+    const session = await deps.checkout.create({
+      userId: ctx.state.userId,
+      entry,
+      promotionCode: params.promotionCode,
+      successUrl: params.successUrl,
+      cancelUrl: params.cancelUrl,
+      idempotencyKey: idempotencyKeyOf(ctx),
+    });
+    ctx.body = {
+      success: true,
+      data: {
+        checkoutUrl: session.url!,
+        checkoutId: session.id,
+        expiresAt: isoFromUnix(session.expires_at),
+      },
+      message: GenericMessages.created,
+    } satisfies CheckoutResponse;
+  });
+
+  router.get('/payment/checkout/:id', deps.requireUser, async (ctx) => {
+    const state = await deps.status.forOwner(ctx.state.userId, ctx.params.id!);
+    if (!state) throw notFound(GenericMessages.sessionNotFound, 'session_not_found');
+    ctx.body = {
+      success: true,
+      data: state,
+      message: GenericMessages.retrieved,
+    } satisfies CheckoutStateResponse;
+  });
+
+  return router;
+}

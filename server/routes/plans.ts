@@ -1,0 +1,62 @@
+// What the widget shows before a click: prices, and whether a promotion code will be taken.
+import Router from '@koa/router';
+import {
+  findCatalogEntry,
+  PromotionCheckQuery,
+  PromotionCode,
+  type PlansResponse,
+  type PromotionCheck,
+} from '../../shared/index.ts';
+import { AppError, notFound } from '../errors.ts';
+import { parse } from '../http/validate.ts';
+import type { PriceBook } from '../services/catalog.ts';
+import { MESSAGES } from '../services/checkout.ts';
+import { money, resolvePromotionCode } from '../services/promotions.ts';
+import type Stripe from 'stripe';
+import type { Storage } from '../storage/index.ts';
+
+export function planRoutes(deps: { prices: PriceBook; stripe: Stripe; storage: Storage }): Router {
+  const router = new Router();
+
+  router.get('/api/plans', async (ctx) => {
+    ctx.set('Cache-Control', 'public, max-age=60');
+    ctx.body = { plans: await deps.prices.plans() } satisfies PlansResponse;
+  });
+
+  // Anonymous by design (the widget asks before sign-in), so first-time-only codes are judged
+  // for a new customer; checkout checks them again for the real buyer.
+  router.get('/api/promotion-codes/:code', async (ctx) => {
+    const code = parse(PromotionCode, ctx.params.code);
+    const { plan, billing } = parse(PromotionCheckQuery, ctx.query);
+    const entry = findCatalogEntry(deps.prices.catalog, plan, billing);
+    const price = entry && (await deps.prices.price(entry));
+    if (!entry || !price) throw notFound(MESSAGES.unavailable, 'plan_unavailable');
+    const base = { code, planId: entry.id, currency: price.currency, amountSubtotal: price.amount };
+    try {
+      const applied = await resolvePromotionCode(deps.stripe, code, {
+        entry,
+        price,
+        customerId: undefined,
+        hasPaidBefore: false,
+      });
+      ctx.body = {
+        ...base,
+        valid: true,
+        message: `${applied.label}: ${money(applied.amountTotal, price.currency)} instead of ${money(price.amount, price.currency)}`,
+        amountDiscount: applied.amountDiscount,
+        amountTotal: applied.amountTotal,
+      } satisfies PromotionCheck;
+    } catch (error) {
+      if (!(error instanceof AppError) || error.status !== 400) throw error;
+      ctx.body = {
+        ...base,
+        valid: false,
+        message: error.message,
+        amountDiscount: 0,
+        amountTotal: price.amount,
+      } satisfies PromotionCheck;
+    }
+  });
+
+  return router;
+}

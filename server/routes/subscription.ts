@@ -1,0 +1,41 @@
+// Seed 004: POST /api/subscription/create-checkout, BASIC or PRO, monthly or annual.
+import Router from '@koa/router';
+import type { Middleware } from 'koa';
+import {
+  findCatalogEntry,
+  SubscriptionCheckoutBody,
+  SubscriptionMessages,
+  type SubscriptionCheckoutCreated,
+} from '../../shared/index.ts';
+import { notFound } from '../errors.ts';
+import { parse } from '../http/validate.ts';
+import { idempotencyKeyOf } from '../http/idempotency-key.ts';
+import { MESSAGES, type CheckoutService } from '../services/checkout.ts';
+import type { PriceBook } from '../services/catalog.ts';
+
+export function subscriptionRoutes(deps: {
+  checkout: CheckoutService;
+  prices: PriceBook;
+  requireUser: Middleware;
+}): Router {
+  const router = new Router();
+
+  router.post('/api/subscription/create-checkout', deps.requireUser, async (ctx) => {
+    const body = parse(SubscriptionCheckoutBody, ctx.request.body);
+    const entry = findCatalogEntry(deps.prices.catalog, body.plan, body.billing);
+    if (!entry) throw notFound(MESSAGES.unavailable, 'plan_unavailable');
+    const session = await deps.checkout.create({
+      userId: ctx.state.userId,
+      entry,
+      promotionCode: body.promotionCode,
+      idempotencyKey: idempotencyKeyOf(ctx),
+    });
+    ctx.body = {
+      sessionId: session.id,
+      url: session.url!,
+      message: SubscriptionMessages.created,
+    } satisfies SubscriptionCheckoutCreated;
+  });
+
+  return router;
+}

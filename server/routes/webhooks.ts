@@ -1,0 +1,22 @@
+// POST /api/webhooks/stripe: mounted before the JSON body parser, because Stripe signs the exact bytes.
+import Router from '@koa/router';
+import getRawBody from 'raw-body';
+import { badRequest } from '../errors.ts';
+import type { WebhookProcessor } from '../services/webhooks.ts';
+
+export const WEBHOOK_PATH = '/api/webhooks/stripe';
+
+export function webhookRoutes(deps: { webhooks: WebhookProcessor }): Router {
+  const router = new Router();
+
+  router.post(WEBHOOK_PATH, async (ctx) => {
+    const rawBody = await getRawBody(ctx.req, { limit: '1mb' }).catch(() => {
+      throw badRequest('Webhook body could not be read', 'body_unreadable');
+    });
+    const event = deps.webhooks.verify(rawBody, ctx.get('stripe-signature') || undefined);
+    const outcome = await deps.webhooks.process(event);
+    ctx.body = { received: true, outcome };
+  });
+
+  return router;
+}

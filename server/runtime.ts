@@ -1,0 +1,130 @@
+import { randomBytes } from 'node:crypto';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import pino, { type Logger } from 'pino';
+import type Router from '@koa/router';
+import { createApp } from './app.ts';
+import { ConfigError, type Env } from './config.ts';
+import { startLocalStripe, type LocalStripe } from './local-stripe/index.ts';
+import { WEBHOOK_PATH } from './routes/webhooks.ts';
+import { loadCatalog } from './services/catalog.ts';
+import { createStripeClient } from './stripe/client.ts';
+import { createStorage, openDatabase, type Storage } from './storage/index.ts';
+
+export interface RunningServer {
+  url: string;
+  server: Server;
+  storage: Storage;
+  /** Present when no STRIPE_SECRET_KEY was given and the bundled local Stripe is in use. */
+  localStripe?: LocalStripe;
+  authSecret: string;
+  webhookSecret: string;
+  close(): Promise<void>;
+}
+
+export interface StartOptions {
+  logger?: Logger;
+  /** Routes mounted after the API's, e.g. the demo pages. */
+  extraRoutes?: (context: {
+    authSecret: string;
+    appUrl: string;
+    localStripe?: LocalStripe;
+  }) => Router[];
+}
+
+const secretsFrom = (value: string) =>
+  value
+    .split(',')
+    .map((secret) => secret.trim())
+    .filter(Boolean);
+
+/**
+ * Starts the API (and, without a Stripe key, the local Stripe beside it). The HTTP server listens
+ * first, so the local Stripe can be told the real webhook URL even on a random port.
+ */
+export async function startServer(env: Env, options: StartOptions = {}): Promise<RunningServer> {
+  const logger = options.logger ?? pino({ level: env.LOG_LEVEL });
+  const usingLocalStripe = !env.STRIPE_SECRET_KEY;
+  if (!usingLocalStripe && !env.STRIPE_WEBHOOK_SECRET) {
+    throw new ConfigError(
+      'Invalid configuration:\n  STRIPE_WEBHOOK_SECRET: required with a real STRIPE_SECRET_KEY',
+    );
+  }
+  const catalog = loadCatalog(env.PLANS_FILE);
+  const webhookSecret =
+    env.STRIPE_WEBHOOK_SECRET ??
+    `whsec_${randomBytes(24).toString('base64url').replace(/[-_]/g, '0')}`;
+  const authSecret = env.AUTH_SECRET ?? randomBytes(32).toString('base64url');
+  if (!env.AUTH_SECRET)
+    logger.warn(
+      'AUTH_SECRET is not set: using a random one, so access tokens end with this process',
+    );
+
+  const server = createServer();
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(env.PORT, env.HOST, () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+  const ownUrl = `http://${env.HOST === '0.0.0.0' ? 'localhost' : env.HOST}:${port}`;
+  const appUrl = env.APP_URL ?? ownUrl;
+
+  let localStripe: LocalStripe | undefined;
+  try {
+    localStripe = usingLocalStripe
+      ? await startLocalStripe({
+          port: env.LOCAL_STRIPE_PORT,
+          databasePath: env.LOCAL_STRIPE_DATABASE_PATH,
+          webhookEndpoints: [
+            {
+              url: `http://127.0.0.1:${port}${WEBHOOK_PATH}`,
+              secret: secretsFrom(webhookSecret)[0]!,
+            },
+          ],
+          log: (line) => logger.info({ component: 'local-stripe' }, line),
+        })
+      : undefined;
+  } catch (error) {
+    server.close();
+    throw error;
+  }
+  const stripe = createStripeClient({
+    secretKey: env.STRIPE_SECRET_KEY ?? localStripe!.secretKey,
+    local: localStripe?.clientOptions,
+  });
+  const db = openDatabase(env.DATABASE_PATH);
+  const storage = createStorage(db);
+  const app = createApp({
+    stripe,
+    storage,
+    logger,
+    config: {
+      appUrl,
+      allowedOrigins: env.ALLOWED_ORIGINS,
+      authSecret,
+      serverApiKey: env.SERVER_API_KEY,
+      webhookSecrets: secretsFrom(webhookSecret),
+      catalog,
+      priceIds: env as unknown as Record<string, string | undefined>,
+      widgetDir: fileURLToPath(new URL('../dist/', import.meta.url)),
+      extraRoutes: options.extraRoutes?.({ authSecret, appUrl, localStripe }),
+    },
+  });
+  server.on('request', app.callback());
+
+  return {
+    url: ownUrl,
+    server,
+    storage,
+    localStripe,
+    authSecret,
+    webhookSecret,
+    async close() {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await localStripe?.close();
+      db.close();
+    },
+  };
+}

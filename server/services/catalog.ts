@@ -1,0 +1,208 @@
+import { readFileSync } from 'node:fs';
+import type Stripe from 'stripe';
+import { Catalog, type CatalogEntry, type PlanPrice } from '../../shared/index.ts';
+import { ConfigError } from '../config.ts';
+
+export const defaultCatalog: Catalog = Catalog.parse([
+  {
+    id: 'weekly',
+    plan: 'weekly',
+    billing: 'weekly',
+    mode: 'subscription',
+    priceEnv: 'STRIPE_WEEKLY_PRICE_ID',
+    lookupKey: 'weekly',
+  },
+  {
+    id: 'one-time',
+    plan: 'one-time',
+    billing: 'once',
+    mode: 'payment',
+    priceEnv: 'STRIPE_ONE_TIME_PRICE_ID',
+    lookupKey: 'one-time',
+  },
+  {
+    id: 'plan_basic',
+    plan: 'BASIC',
+    billing: 'monthly',
+    mode: 'subscription',
+    priceEnv: 'STRIPE_BASIC_MONTHLY_PRICE_ID',
+    lookupKey: 'plan_basic',
+  },
+  {
+    id: 'plan_basic_annual',
+    plan: 'BASIC',
+    billing: 'annual',
+    mode: 'subscription',
+    priceEnv: 'STRIPE_BASIC_ANNUAL_PRICE_ID',
+    lookupKey: 'plan_basic_annual',
+  },
+  {
+    id: 'plan_professional',
+    plan: 'PRO',
+    billing: 'monthly',
+    mode: 'subscription',
+    priceEnv: 'STRIPE_PRO_MONTHLY_PRICE_ID',
+    lookupKey: 'plan_professional',
+  },
+  {
+    id: 'plan_professional_annual',
+    plan: 'PRO',
+    billing: 'annual',
+    mode: 'subscription',
+    priceEnv: 'STRIPE_PRO_ANNUAL_PRICE_ID',
+    lookupKey: 'plan_professional_annual',
+  },
+]);
+
+export function loadCatalog(plansFile: string | undefined): Catalog {
+  if (!plansFile) return defaultCatalog;
+  let json: unknown;
+  try {
+    json = JSON.parse(readFileSync(plansFile, 'utf8'));
+  } catch (error) {
+    throw new ConfigError(
+      `PLANS_FILE ${plansFile} could not be read as JSON: ${(error as Error).message}`,
+    );
+  }
+  const result = Catalog.safeParse(json);
+  if (!result.success) {
+    const lines = result.error.issues.map(
+      (issue) => `  [${issue.path.join('.')}] ${issue.message}`,
+    );
+    throw new ConfigError(
+      `PLANS_FILE ${plansFile} is not a valid plan catalog:\n${lines.join('\n')}`,
+    );
+  }
+  return result.data;
+}
+
+export interface PriceInfo {
+  priceId: string;
+  productId: string;
+  productName: string;
+  amount: number;
+  currency: string;
+  interval: 'week' | 'month' | 'year' | null;
+  active: boolean;
+}
+
+/**
+ * The Stripe prices behind the catalog, read once and kept for a few minutes: prices change
+ * rarely, and every checkout and every widget load needs them.
+ */
+export class PriceBook {
+  #cached?: { at: number; prices: Promise<Map<string, PriceInfo>> };
+
+  constructor(
+    private readonly stripe: Stripe,
+    readonly catalog: Catalog,
+    private readonly env: Record<string, string | undefined>,
+    private readonly ttlMs = 5 * 60_000,
+  ) {}
+
+  entry(id: string): CatalogEntry | undefined {
+    return this.catalog.find((entry) => entry.id === id);
+  }
+
+  /** The price of an active entry whose Stripe price is active too; undefined when unavailable. */
+  async price(entry: CatalogEntry): Promise<PriceInfo | undefined> {
+    if (!entry.active) return undefined;
+    const price = (await this.all()).get(entry.id);
+    return price?.active ? price : undefined;
+  }
+
+  /** The catalog entry a Stripe price belongs to, e.g. after a plan switch in the billing portal. */
+  async entryForPrice(priceId: string): Promise<CatalogEntry | undefined> {
+    const prices = await this.all();
+    return this.catalog.find((entry) => prices.get(entry.id)?.priceId === priceId);
+  }
+
+  async plans(): Promise<PlanPrice[]> {
+    const prices = await this.all();
+    const monthly = (plan: string) =>
+      this.catalog.find((e) => e.plan === plan && e.billing === 'monthly' && e.active);
+    return this.catalog.flatMap((entry) => {
+      const price = prices.get(entry.id);
+      if (!entry.active || !price?.active) return [];
+      const monthlyEntry = entry.billing === 'annual' ? monthly(entry.plan) : undefined;
+      const monthlyPrice = monthlyEntry && prices.get(monthlyEntry.id);
+      return [
+        {
+          id: entry.id,
+          plan: entry.plan,
+          billing: entry.billing,
+          mode: entry.mode,
+          productName: price.productName,
+          amount: price.amount,
+          currency: price.currency,
+          interval: price.interval,
+          savingsPercent: monthlyPrice ? savingsPercent(price.amount, monthlyPrice.amount) : null,
+        },
+      ];
+    });
+  }
+
+  private all(): Promise<Map<string, PriceInfo>> {
+    const now = Date.now();
+    if (!this.#cached || now - this.#cached.at > this.ttlMs) {
+      const prices = this.load();
+      this.#cached = { at: now, prices };
+      // A failed load is not cached: the next request tries Stripe again.
+      prices.catch(() => {
+        if (this.#cached?.prices === prices) this.#cached = undefined;
+      });
+    }
+    return this.#cached.prices;
+  }
+
+  private async load(): Promise<Map<string, PriceInfo>> {
+    const found = new Map<string, PriceInfo>();
+    const byLookupKey: CatalogEntry[] = [];
+    await Promise.all(
+      this.catalog.map(async (entry) => {
+        const priceId = this.env[entry.priceEnv];
+        if (!priceId) {
+          byLookupKey.push(entry);
+          return;
+        }
+        const price = await this.stripe.prices.retrieve(priceId, { expand: ['product'] });
+        found.set(entry.id, toPriceInfo(price));
+      }),
+    );
+    // Stripe takes at most ten lookup keys per list call.
+    for (let i = 0; i < byLookupKey.length; i += 10) {
+      const chunk = byLookupKey.slice(i, i + 10);
+      const list = await this.stripe.prices.list({
+        lookup_keys: chunk.map((entry) => entry.lookupKey),
+        expand: ['data.product'],
+        limit: 100,
+      });
+      for (const entry of chunk) {
+        const price = list.data.find((p) => p.lookup_key === entry.lookupKey);
+        if (price) found.set(entry.id, toPriceInfo(price));
+      }
+    }
+    return found;
+  }
+}
+
+function toPriceInfo(price: Stripe.Price): PriceInfo {
+  const product = price.product as Stripe.Product | Stripe.DeletedProduct | string;
+  const productName =
+    typeof product === 'object' && 'name' in product ? product.name : (price.nickname ?? '');
+  const interval: string | undefined = price.recurring?.interval;
+  return {
+    priceId: price.id,
+    productId: typeof product === 'string' ? product : product.id,
+    productName,
+    amount: price.unit_amount ?? 0,
+    currency: price.currency,
+    interval: interval === 'week' || interval === 'month' || interval === 'year' ? interval : null,
+    active:
+      price.active && (typeof product !== 'object' || !('active' in product) || product.active),
+  };
+}
+
+export function savingsPercent(annualAmount: number, monthlyAmount: number): number {
+  return Math.round((1 - annualAmount / (12 * monthlyAmount)) * 100);
+}

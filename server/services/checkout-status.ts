@@ -1,0 +1,58 @@
+import type Stripe from 'stripe';
+import { isoFromUnix, type CheckoutState } from '../../shared/index.ts';
+import { nowSeconds, type Storage } from '../storage/index.ts';
+import type { StoredSession } from '../storage/checkout-sessions.ts';
+import type { PriceBook } from './catalog.ts';
+import type { Fulfilment } from './fulfilment.ts';
+
+/**
+ * A session's state for its buyer. While it is open here, Stripe is asked: a buyer back on the
+ * success page before the webhook arrives is granted through the same fulfilment code, so they
+ * never see "not subscribed" after paying.
+ */
+export class CheckoutStatus {
+  constructor(
+    private readonly deps: {
+      stripe: Stripe;
+      storage: Storage;
+      prices: PriceBook;
+      fulfilment: Fulfilment;
+    },
+  ) {}
+
+  async forOwner(userId: string, sessionId: string): Promise<CheckoutState | undefined> {
+    const stored = this.deps.storage.sessions.find(sessionId);
+    if (!stored || stored.user_id !== userId) return undefined;
+    const current = stored.status === 'open' ? await this.#sync(stored) : stored;
+    return this.#toState(current);
+  }
+
+  async #sync(stored: StoredSession): Promise<StoredSession> {
+    const { stripe, storage, fulfilment } = this.deps;
+    const session = await stripe.checkout.sessions.retrieve(stored.id);
+    if (session.status === 'complete') {
+      const subscription = await fulfilment.prepareSession(session);
+      storage.transaction(() =>
+        fulfilment.applyCompletedSession(session, subscription, nowSeconds()),
+      );
+    } else if (session.status === 'expired') {
+      storage.sessions.close(session.id, 'expired', session.payment_status);
+    }
+    return storage.sessions.find(stored.id)!;
+  }
+
+  #toState(session: StoredSession): CheckoutState {
+    const entry = this.deps.prices.entry(session.catalog_id);
+    return {
+      checkoutId: session.id,
+      status: session.status,
+      paymentStatus: session.payment_status as CheckoutState['paymentStatus'],
+      planId: session.catalog_id,
+      plan: entry?.plan ?? 'one-time',
+      billing: entry?.billing ?? 'once',
+      expiresAt: isoFromUnix(session.expires_at),
+      checkoutUrl: session.status === 'open' ? session.url : null,
+      fulfilled: session.fulfilled_at !== null,
+    };
+  }
+}

@@ -1,0 +1,182 @@
+import { randomUUID } from 'node:crypto';
+import type Stripe from 'stripe';
+import type { CatalogEntry } from '../../shared/index.ts';
+import { AppError, badRequest, conflict } from '../errors.ts';
+import { nowSeconds, type Storage } from '../storage/index.ts';
+import type { StoredSession } from '../storage/checkout-sessions.ts';
+import type { PriceBook } from './catalog.ts';
+import { resolvePromotionCode } from './promotions.ts';
+import { ensureCustomer } from './customers.ts';
+import { digest } from './idempotency.ts';
+
+export interface CheckoutRequest {
+  userId: string;
+  entry: CatalogEntry;
+  promotionCode?: string;
+  successUrl?: string;
+  cancelUrl?: string;
+  /** The client's Idempotency-Key header: the same key returns the same session. */
+  idempotencyKey?: string;
+}
+
+export interface CheckoutDeps {
+  stripe: Stripe;
+  storage: Storage;
+  prices: PriceBook;
+  /** Where the buyer returns to when the page does not say. */
+  appUrl: string;
+  /** Origins a success or cancel URL may point to (APP_URL's is always one). */
+  allowedOrigins: readonly string[];
+}
+
+export const MESSAGES = {
+  alreadySubscribed: 'You are already subscribed to this plan',
+  lifetime: 'You already have lifetime access',
+  switchPlan: 'You already have an active subscription. Use "Manage subscription" to switch plans',
+  unavailable: 'Plan not found or inactive',
+  failed: 'Failed to create checkout session',
+} as const;
+
+// Stripe allows at most 24 hours; a minute of margin keeps clock skew from tipping us over it.
+const SESSION_LIFETIME_SECONDS = 24 * 60 * 60 - 60;
+// A reused session must leave the buyer time to pay.
+const REUSE_MARGIN_SECONDS = 30 * 60;
+
+/** The one checkout service under all three API dialects. */
+export class CheckoutService {
+  readonly #inFlight = new Map<string, Promise<StoredSession>>();
+
+  constructor(private readonly deps: CheckoutDeps) {}
+
+  /** Concurrent requests with the same idempotency key share one result, as a double click should. */
+  create(request: CheckoutRequest): Promise<StoredSession> {
+    if (!request.idempotencyKey) return this.#create(request);
+    const key = `${request.userId}\0${request.idempotencyKey}`;
+    const pending =
+      this.#inFlight.get(key) ?? this.#create(request).finally(() => this.#inFlight.delete(key));
+    this.#inFlight.set(key, pending);
+    return pending;
+  }
+
+  async #create(request: CheckoutRequest): Promise<StoredSession> {
+    const { stripe, storage, prices } = this.deps;
+    const { userId, entry } = request;
+    const idempotencyKey = request.idempotencyKey && digest(request.idempotencyKey);
+    if (idempotencyKey) {
+      const earlier = storage.sessions.findByIdempotencyKey(userId, idempotencyKey);
+      if (earlier) return earlier;
+    }
+    this.#guardEntitlement(userId, entry);
+    const successUrl = this.#returnUrl(
+      request.successUrl,
+      'successUrl',
+      '/subscription/success?session_id={CHECKOUT_SESSION_ID}',
+    );
+    const cancelUrl = this.#returnUrl(
+      request.cancelUrl,
+      'cancelUrl',
+      '/subscription?canceled=true',
+    );
+
+    const price = await stripeCall(() => prices.price(entry));
+    if (!price) throw new AppError(404, MESSAGES.unavailable, 'plan_unavailable');
+
+    const reusable = storage.sessions.findReusable(
+      userId,
+      entry.id,
+      request.promotionCode ?? null,
+      nowSeconds() + REUSE_MARGIN_SECONDS,
+    );
+    if (reusable) return reusable;
+
+    const customerId = await stripeCall(() => ensureCustomer(stripe, storage, userId));
+    const promotion = request.promotionCode
+      ? await resolvePromotionCode(stripe, request.promotionCode, {
+          entry,
+          price,
+          customerId,
+          hasPaidBefore: storage.hasPaidBefore(userId),
+        }).catch(rethrowUnlessApp)
+      : undefined;
+
+    const metadata = { userId, planId: entry.id, plan: entry.plan, billing: entry.billing };
+    const session = await stripeCall(() =>
+      stripe.checkout.sessions.create(
+        {
+          mode: entry.mode,
+          line_items: [{ price: price.priceId, quantity: 1 }],
+          customer: customerId,
+          client_reference_id: userId,
+          metadata,
+          ...(entry.mode === 'subscription'
+            ? { subscription_data: { metadata } }
+            : { payment_intent_data: { metadata } }),
+          ...(promotion
+            ? { discounts: [{ promotion_code: promotion.id }] }
+            : { allow_promotion_codes: true }),
+          allowed_payment_method_types: ['card'],
+          success_url: successUrl,
+          cancel_url: cancelUrl,
+          expires_at: nowSeconds() + SESSION_LIFETIME_SECONDS,
+        },
+        {
+          idempotencyKey: `tilldrop-checkout-${idempotencyKey ? `${digest(userId)}-${idempotencyKey}` : randomUUID()}`,
+        },
+      ),
+    );
+
+    const stored: StoredSession = {
+      id: session.id,
+      user_id: userId,
+      catalog_id: entry.id,
+      mode: entry.mode,
+      status: 'open',
+      payment_status: session.payment_status,
+      url: session.url,
+      promotion_code: request.promotionCode ?? null,
+      idempotency_key: idempotencyKey || null,
+      expires_at: session.expires_at,
+      created_at: session.created,
+      fulfilled_at: null,
+    };
+    storage.sessions.insert(stored);
+    return storage.sessions.find(session.id)!;
+  }
+
+  #guardEntitlement(userId: string, entry: CatalogEntry): void {
+    const current = this.deps.storage.entitlements.get(userId);
+    if (!current) return;
+    if (current.source === 'lifetime')
+      throw conflict(
+        entry.plan === 'one-time' ? MESSAGES.alreadySubscribed : MESSAGES.lifetime,
+        'already_subscribed',
+      );
+    if (entry.mode === 'payment') return;
+    if (current.plan === entry.plan)
+      throw conflict(MESSAGES.alreadySubscribed, 'already_subscribed');
+    throw conflict(MESSAGES.switchPlan, 'switch_plan');
+  }
+
+  #returnUrl(requested: string | undefined, field: string, defaultPath: string): string {
+    if (!requested) return `${this.deps.appUrl}${defaultPath}`;
+    const origin = new URL(requested).origin;
+    const allowed = [new URL(this.deps.appUrl).origin, ...this.deps.allowedOrigins];
+    if (!allowed.includes(origin))
+      throw badRequest(`${field} must be on an allowed origin`, 'url_not_allowed');
+    return requested;
+  }
+}
+
+function rethrowUnlessApp(error: unknown): never {
+  if (error instanceof AppError) throw error;
+  throw new AppError(500, MESSAGES.failed, 'stripe_error', { cause: error });
+}
+
+/** A Stripe failure, after the SDK's own retries, is the dialect's 500: the buyer can simply try again. */
+async function stripeCall<T>(call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (error) {
+    rethrowUnlessApp(error);
+  }
+}

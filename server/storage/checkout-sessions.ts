@@ -1,0 +1,66 @@
+import type { Db } from './database.ts';
+
+export interface StoredSession {
+  id: string;
+  user_id: string;
+  catalog_id: string;
+  mode: 'subscription' | 'payment';
+  status: 'open' | 'complete' | 'expired';
+  payment_status: string;
+  url: string | null;
+  promotion_code: string | null;
+  idempotency_key: string | null;
+  expires_at: number;
+  created_at: number;
+  fulfilled_at: number | null;
+}
+
+export function checkoutSessionStore(db: Db) {
+  const insert = db.prepare<StoredSession>(
+    `INSERT INTO checkout_sessions
+       (id, user_id, catalog_id, mode, status, payment_status, url, promotion_code, idempotency_key, expires_at, created_at, fulfilled_at)
+     VALUES
+       (@id, @user_id, @catalog_id, @mode, @status, @payment_status, @url, @promotion_code, @idempotency_key, @expires_at, @created_at, @fulfilled_at)
+     ON CONFLICT (id) DO NOTHING`,
+  );
+  const byId = db.prepare<[string], StoredSession>('SELECT * FROM checkout_sessions WHERE id = ?');
+  const byIdempotencyKey = db.prepare<[string, string], StoredSession>(
+    'SELECT * FROM checkout_sessions WHERE user_id = ? AND idempotency_key = ?',
+  );
+  const openFor = db.prepare<
+    { userId: string; catalogId: string; promotionCode: string | null; after: number },
+    StoredSession
+  >(
+    `SELECT * FROM checkout_sessions
+     WHERE user_id = @userId AND catalog_id = @catalogId AND status = 'open'
+       AND promotion_code IS @promotionCode AND expires_at > @after
+     ORDER BY created_at DESC LIMIT 1`,
+  );
+  const setStatus = db.prepare<{ id: string; status: string; paymentStatus: string }>(
+    `UPDATE checkout_sessions SET status = @status, payment_status = @paymentStatus,
+       url = CASE WHEN @status = 'open' THEN url ELSE NULL END
+     WHERE id = @id AND status = 'open'`,
+  );
+  const markFulfilled = db.prepare<{ id: string; now: number }>(
+    `UPDATE checkout_sessions SET fulfilled_at = @now, status = 'complete', url = NULL
+     WHERE id = @id AND fulfilled_at IS NULL`,
+  );
+
+  return {
+    insert: (session: StoredSession) => insert.run(session),
+    find: (id: string) => byId.get(id),
+    findByIdempotencyKey: (userId: string, key: string) => byIdempotencyKey.get(userId, key),
+    /** An unexpired open session the same buyer can still pay, so a second click does not make another. */
+    findReusable: (
+      userId: string,
+      catalogId: string,
+      promotionCode: string | null,
+      after: number,
+    ) => openFor.get({ userId, catalogId, promotionCode, after }),
+    /** Only an open session changes status: complete and expired are final. */
+    close: (id: string, status: 'complete' | 'expired', paymentStatus: string) =>
+      setStatus.run({ id, status, paymentStatus }).changes > 0,
+    /** True for the one caller that fulfils the session; every later caller gets false. */
+    markFulfilled: (id: string, now: number) => markFulfilled.run({ id, now }).changes > 0,
+  };
+}

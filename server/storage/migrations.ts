@@ -1,0 +1,93 @@
+// Numbered and append-only: a migration that shipped is never edited, only followed by another.
+export const migrations: readonly string[] = [
+  /* 1 */ `
+  CREATE TABLE customers (
+    user_id TEXT PRIMARY KEY,
+    stripe_customer_id TEXT NOT NULL UNIQUE,
+    created_at INTEGER NOT NULL
+  );
+
+  CREATE TABLE checkout_sessions (
+    id TEXT PRIMARY KEY,
+    user_id TEXT NOT NULL,
+    catalog_id TEXT NOT NULL,
+    mode TEXT NOT NULL CHECK (mode IN ('subscription', 'payment')),
+    status TEXT NOT NULL CHECK (status IN ('open', 'complete', 'expired')),
+    payment_status TEXT NOT NULL,
+    url TEXT,
+    promotion_code TEXT,
+    -- The client's Idempotency-Key: a retried request returns the session the first one made.
+    idempotency_key TEXT,
+    expires_at INTEGER NOT NULL,
+    created_at INTEGER NOT NULL,
+    fulfilled_at INTEGER,
+    UNIQUE (user_id, idempotency_key)
+  );
+  CREATE INDEX checkout_sessions_by_user ON checkout_sessions (user_id, catalog_id, status);
+
+  CREATE TABLE subscriptions (
+    id TEXT PRIMARY KEY,
+    user_id TEXT NOT NULL,
+    customer_id TEXT NOT NULL,
+    catalog_id TEXT,
+    plan TEXT,
+    billing TEXT,
+    price_id TEXT NOT NULL,
+    status TEXT NOT NULL,
+    cancel_at_period_end INTEGER NOT NULL DEFAULT 0,
+    current_period_start INTEGER,
+    current_period_end INTEGER,
+    canceled_at INTEGER,
+    ended_at INTEGER,
+    -- The Stripe-side time of the newest state applied, so an older event never overwrites a newer one.
+    stripe_updated_at INTEGER NOT NULL,
+    updated_at INTEGER NOT NULL
+  );
+  CREATE INDEX subscriptions_by_user ON subscriptions (user_id);
+
+  CREATE TABLE purchases (
+    payment_intent_id TEXT PRIMARY KEY,
+    checkout_session_id TEXT NOT NULL UNIQUE,
+    user_id TEXT NOT NULL,
+    catalog_id TEXT NOT NULL,
+    charge_id TEXT,
+    amount INTEGER NOT NULL,
+    currency TEXT NOT NULL,
+    status TEXT NOT NULL CHECK (status IN ('paid', 'refunded', 'disputed')),
+    created_at INTEGER NOT NULL
+  );
+  CREATE INDEX purchases_by_user ON purchases (user_id);
+
+  CREATE TABLE payments (
+    id TEXT PRIMARY KEY,
+    user_id TEXT NOT NULL,
+    kind TEXT NOT NULL CHECK (kind IN ('invoice', 'one_time')),
+    description TEXT NOT NULL,
+    amount INTEGER NOT NULL,
+    currency TEXT NOT NULL,
+    status TEXT NOT NULL,
+    created INTEGER NOT NULL,
+    receipt_url TEXT
+  );
+  CREATE INDEX payments_by_user ON payments (user_id, created DESC, id DESC);
+
+  CREATE TABLE entitlements (
+    user_id TEXT PRIMARY KEY,
+    plan TEXT NOT NULL,
+    billing TEXT NOT NULL,
+    catalog_id TEXT NOT NULL,
+    source TEXT NOT NULL CHECK (source IN ('subscription', 'lifetime')),
+    status TEXT NOT NULL,
+    subscription_id TEXT,
+    updated_at INTEGER NOT NULL
+  );
+
+  CREATE TABLE stripe_events (
+    id TEXT PRIMARY KEY,
+    type TEXT NOT NULL,
+    created INTEGER NOT NULL,
+    processed_at INTEGER NOT NULL
+  );
+  CREATE INDEX stripe_events_by_created ON stripe_events (created);
+  `,
+];

@@ -1,0 +1,47 @@
+import type { Db } from './database.ts';
+
+export interface StoredSubscription {
+  id: string;
+  user_id: string;
+  customer_id: string;
+  catalog_id: string | null;
+  plan: string | null;
+  billing: string | null;
+  price_id: string;
+  status: string;
+  cancel_at_period_end: number;
+  current_period_start: number | null;
+  current_period_end: number | null;
+  canceled_at: number | null;
+  ended_at: number | null;
+  stripe_updated_at: number;
+  updated_at: number;
+}
+
+export function subscriptionStore(db: Db) {
+  const byId = db.prepare<[string], StoredSubscription>('SELECT * FROM subscriptions WHERE id = ?');
+  const forUser = db.prepare<[string], StoredSubscription>(
+    'SELECT * FROM subscriptions WHERE user_id = ? ORDER BY stripe_updated_at DESC, updated_at DESC',
+  );
+  const upsert = db.prepare<StoredSubscription>(`
+    INSERT INTO subscriptions (id, user_id, customer_id, catalog_id, plan, billing, price_id, status,
+      cancel_at_period_end, current_period_start, current_period_end, canceled_at, ended_at,
+      stripe_updated_at, updated_at)
+    VALUES (@id, @user_id, @customer_id, @catalog_id, @plan, @billing, @price_id, @status,
+      @cancel_at_period_end, @current_period_start, @current_period_end, @canceled_at, @ended_at,
+      @stripe_updated_at, @updated_at)
+    ON CONFLICT (id) DO UPDATE SET user_id = excluded.user_id, customer_id = excluded.customer_id,
+      catalog_id = excluded.catalog_id, plan = excluded.plan, billing = excluded.billing,
+      price_id = excluded.price_id, status = excluded.status,
+      cancel_at_period_end = excluded.cancel_at_period_end,
+      current_period_start = excluded.current_period_start,
+      current_period_end = excluded.current_period_end, canceled_at = excluded.canceled_at,
+      ended_at = excluded.ended_at, stripe_updated_at = excluded.stripe_updated_at,
+      updated_at = excluded.updated_at`);
+
+  return {
+    find: (id: string) => byId.get(id),
+    listForUser: (userId: string) => forUser.all(userId),
+    save: (subscription: StoredSubscription) => upsert.run(subscription),
+  };
+}
