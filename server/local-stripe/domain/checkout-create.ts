@@ -1,0 +1,232 @@
+import type Stripe from 'stripe';
+import type { Core } from '../core.ts';
+import { buildCheckoutSession, buildLineItem } from '../objects/checkout-session.ts';
+import { newCheckoutSessionId, newId } from '../store/ids.ts';
+import type { SessionState } from '../store/store.ts';
+import { invalidRequest } from '../wire/errors.ts';
+import { couponAppliesTo } from './discounts.ts';
+import { couponOf, promotionCodeProblem } from './promotions.ts';
+import { priceSession } from './session-pricing.ts';
+
+export interface CreateSessionParams {
+  mode: 'payment' | 'subscription';
+  line_items: { price?: string | undefined; quantity?: number | undefined }[];
+  success_url?: string | undefined;
+  cancel_url?: string | undefined;
+  client_reference_id?: string | undefined;
+  metadata: Record<string, string>;
+  customer?: string | undefined;
+  customer_email?: string | undefined;
+  customer_creation?: 'always' | 'if_required' | undefined;
+  discounts?: { coupon?: string | undefined; promotion_code?: string | undefined }[] | undefined;
+  allow_promotion_codes?: boolean | undefined;
+  payment_method_types?: string[] | undefined;
+  allowed_payment_method_types?: string[] | undefined;
+  expires_at?: number | undefined;
+  locale?: string | undefined;
+  billing_address_collection?: 'auto' | 'required' | undefined;
+  submit_type?: 'auto' | 'book' | 'donate' | 'pay' | 'subscribe' | undefined;
+  subscription_metadata: Record<string, string>;
+  payment_intent_metadata: Record<string, string>;
+}
+
+const MIN_EXPIRY = 30 * 60;
+const MAX_EXPIRY = 24 * 60 * 60;
+
+export function createCheckoutSession(core: Core, p: CreateSessionParams): Stripe.Checkout.Session {
+  const { store, clock } = core;
+  const now = clock.now();
+  if (p.allow_promotion_codes !== undefined && p.discounts !== undefined) {
+    throw invalidRequest(
+      'You may only specify one of these parameters: allow_promotion_codes, discounts.',
+    );
+  }
+  if (p.customer !== undefined && p.customer_email !== undefined) {
+    throw invalidRequest('You may only specify one of these parameters: customer, customer_email.');
+  }
+  if (p.expires_at !== undefined) {
+    if (p.expires_at < now + MIN_EXPIRY) {
+      throw invalidRequest(
+        'The `expires_at` timestamp must be at least 30 minutes from Checkout Session creation.',
+        'parameter_invalid_integer',
+        'expires_at',
+      );
+    }
+    if (p.expires_at > now + MAX_EXPIRY) {
+      throw invalidRequest(
+        'The `expires_at` timestamp must be less than 24 hours from Checkout Session creation.',
+        'parameter_invalid_integer',
+        'expires_at',
+      );
+    }
+  }
+  const customer = p.customer !== undefined ? store.customers.get(p.customer) : undefined;
+  if (p.customer !== undefined && !customer) {
+    throw invalidRequest(`No such customer: '${p.customer}'`, 'resource_missing', 'customer');
+  }
+  if (p.line_items.length === 0) {
+    throw invalidRequest('Missing required param: line_items.', 'parameter_missing', 'line_items');
+  }
+
+  const lineItems = p.line_items.map((item, index) => lineItemFor(core, item, index));
+  const recurring = lineItems.filter((line) => line.price?.type === 'recurring');
+  if (p.mode === 'subscription' && recurring.length === 0) {
+    throw invalidRequest(
+      'You must provide at least one recurring price in `subscription` mode when using prices.',
+      undefined,
+      'line_items',
+    );
+  }
+  if (p.mode === 'payment' && recurring.length > 0) {
+    throw invalidRequest(
+      'You specified `payment` mode but passed a recurring price. Either switch to `subscription` mode or use only one-time prices.',
+      undefined,
+      'line_items',
+    );
+  }
+  const currency = lineItems[0]!.currency;
+  if (lineItems.some((line) => line.currency !== currency)) {
+    throw invalidRequest(
+      'All prices must use the same currency.',
+      'parameter_invalid_string',
+      'line_items',
+    );
+  }
+
+  const id = newCheckoutSessionId();
+  let state: SessionState = {
+    lineItems,
+    promotionCodeText: null,
+    couponId: null,
+    promotionCodeId: null,
+    subscriptionMetadata: p.subscription_metadata,
+    paymentIntentMetadata: p.payment_intent_metadata,
+  };
+  if (p.discounts && p.discounts.length > 0) {
+    state = applyDiscountParam(core, state, p.discounts, {
+      customerId: customer?.id ?? null,
+      email: customer?.email ?? p.customer_email ?? null,
+    });
+  }
+
+  const built = buildCheckoutSession({
+    id,
+    mode: p.mode,
+    url: `${core.publicUrl}/c/pay/${id}`,
+    created: now,
+    expiresAt: p.expires_at ?? now + MAX_EXPIRY,
+    currency,
+    successUrl: p.success_url ?? null,
+    cancelUrl: p.cancel_url ?? null,
+    clientReferenceId: p.client_reference_id ?? null,
+    metadata: p.metadata,
+    customer: customer?.id ?? null,
+    customerEmail: p.customer_email ?? null,
+    customerCreation: p.mode === 'payment' ? (p.customer_creation ?? 'always') : null,
+    allowPromotionCodes: p.allow_promotion_codes ?? null,
+    paymentMethodTypes: p.allowed_payment_method_types ?? p.payment_method_types ?? ['card'],
+    locale: (p.locale as Stripe.Checkout.Session.Locale | undefined) ?? null,
+    billingAddressCollection: p.billing_address_collection ?? null,
+    submitType: p.submit_type ?? null,
+  });
+  const priced = priceSession(core, built, state);
+  return store.checkoutSessions.insert(priced.session, priced.state);
+}
+
+function lineItemFor(
+  core: Core,
+  item: { price?: string | undefined; quantity?: number | undefined },
+  index: number,
+): Stripe.LineItem {
+  const param = `line_items[${index}][price]`;
+  if (item.price === undefined) {
+    throw invalidRequest(
+      `You must specify either \`price\` or \`price_data\` in \`line_items[${index}]\`.`,
+      'parameter_missing',
+      param,
+    );
+  }
+  const price = core.store.prices.get(item.price);
+  if (!price) throw invalidRequest(`No such price: '${item.price}'`, 'resource_missing', param);
+  if (!price.active) {
+    throw invalidRequest(
+      'The price specified is inactive. This field only accepts active prices.',
+      undefined,
+      param,
+    );
+  }
+  if (item.quantity === undefined) {
+    throw invalidRequest(
+      `Quantity is required. Add \`quantity\` to \`line_items[${index}]\``,
+      'parameter_missing',
+      `line_items[${index}][quantity]`,
+    );
+  }
+  if (item.quantity < 1) {
+    throw invalidRequest(
+      'This value must be greater than or equal to 1.',
+      'parameter_invalid_integer',
+      `line_items[${index}][quantity]`,
+    );
+  }
+  const productId = typeof price.product === 'string' ? price.product : price.product.id;
+  const product = core.store.products.get(productId);
+  return buildLineItem(newId('li'), price, item.quantity, product?.name ?? null);
+}
+
+function applyDiscountParam(
+  core: Core,
+  state: SessionState,
+  discounts: { coupon?: string | undefined; promotion_code?: string | undefined }[],
+  buyer: { customerId: string | null; email: string | null },
+): SessionState {
+  if (discounts.length > 1) {
+    throw invalidRequest(
+      'You may only specify one discount.',
+      'parameter_invalid_string',
+      'discounts',
+    );
+  }
+  const discount = discounts[0]!;
+  const subtotal = state.lineItems.reduce((sum, line) => sum + line.amount_subtotal, 0);
+  const currency = state.lineItems[0]!.currency;
+  if (discount.promotion_code !== undefined) {
+    const param = 'discounts[0][promotion_code]';
+    const promo = core.store.promotionCodes.get(discount.promotion_code);
+    if (!promo) {
+      throw invalidRequest(
+        `No such promotion code: '${discount.promotion_code}'`,
+        'resource_missing',
+        param,
+      );
+    }
+    const problem = promotionCodeProblem(core, promo, { ...buyer, subtotal, currency });
+    if (problem) throw invalidRequest(problem, 'promotion_code_invalid', param);
+    const coupon = couponOf(core, promo)!;
+    if (!couponAppliesTo(state.lineItems, coupon)) {
+      throw invalidRequest(
+        'This promotion code is not valid for the items in this session.',
+        'promotion_code_invalid',
+        param,
+      );
+    }
+    return {
+      ...state,
+      couponId: coupon.id,
+      promotionCodeId: promo.id,
+      promotionCodeText: promo.code,
+    };
+  }
+  if (discount.coupon !== undefined) {
+    const coupon = core.store.coupons.get(discount.coupon);
+    if (!coupon) {
+      throw invalidRequest(
+        `No such coupon: '${discount.coupon}'`,
+        'resource_missing',
+        'discounts[0][coupon]',
+      );
+    }
+    return { ...state, couponId: coupon.id };
+  }
+  return state;
+}

@@ -1,0 +1,27 @@
+import { startLocalStripe } from './index.ts';
+
+// `npm run stripe:local`: the local Stripe on its own, configured from the environment.
+const env = process.env;
+const webhookUrl = env['LOCAL_STRIPE_WEBHOOK_URL'];
+const webhookSecret = env['LOCAL_STRIPE_WEBHOOK_SECRET'];
+if (webhookUrl && !webhookSecret) {
+  console.error(
+    'local-stripe: LOCAL_STRIPE_WEBHOOK_URL needs LOCAL_STRIPE_WEBHOOK_SECRET (whsec_…)',
+  );
+  process.exit(1);
+}
+
+const stripe = await startLocalStripe({
+  port: Number(env['LOCAL_STRIPE_PORT'] ?? 12111),
+  host: env['LOCAL_STRIPE_HOST'] ?? '127.0.0.1',
+  databasePath: env['LOCAL_STRIPE_DATABASE_PATH'] ?? './data/local-stripe.sqlite',
+  webhookEndpoints: webhookUrl && webhookSecret ? [{ url: webhookUrl, secret: webhookSecret }] : [],
+});
+
+console.log(`local-stripe: listening on ${stripe.url} (secret key ${stripe.secretKey})`);
+
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    void stripe.close().then(() => process.exit(0));
+  });
+}

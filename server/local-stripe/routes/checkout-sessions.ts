@@ -1,0 +1,172 @@
+import { z } from 'zod';
+import type { Core } from '../core.ts';
+import { createCheckoutSession } from '../domain/checkout-create.ts';
+import { expireSession } from '../domain/checkout-expire.ts';
+import { resolver } from '../domain/expansion.ts';
+import { lineItemsList } from '../domain/line-items.ts';
+import { invalidRequest, noSuch } from '../wire/errors.ts';
+import { expandObject } from '../wire/expand.ts';
+import { pageLimit, toList } from '../wire/list.ts';
+import {
+  bool,
+  expand,
+  inRange,
+  int,
+  listParams,
+  mergeMetadata,
+  metadata,
+  range,
+  str,
+} from '../wire/params.ts';
+import { respond } from '../wire/respond.ts';
+import { idParam, paramsOf, type ApiRouter } from '../wire/route.ts';
+
+const SessionCreate = z.strictObject({
+  mode: z.enum(['payment', 'subscription', 'setup']),
+  line_items: z
+    .array(z.strictObject({ price: str.optional(), quantity: int.optional() }))
+    .optional(),
+  success_url: str.optional(),
+  cancel_url: str.optional(),
+  return_url: str.optional(),
+  client_reference_id: str.optional(),
+  metadata: metadata.optional(),
+  customer: str.optional(),
+  customer_email: str.optional(),
+  customer_creation: z.enum(['always', 'if_required']).optional(),
+  discounts: z
+    .array(z.strictObject({ coupon: str.optional(), promotion_code: str.optional() }))
+    .optional(),
+  allow_promotion_codes: bool.optional(),
+  payment_method_types: z.array(str).optional(),
+  allowed_payment_method_types: z.array(str).optional(),
+  expires_at: int.optional(),
+  ui_mode: z.enum(['hosted_page', 'embedded_page', 'elements', 'form']).optional(),
+  locale: str.optional(),
+  billing_address_collection: z.enum(['auto', 'required']).optional(),
+  submit_type: z.enum(['auto', 'book', 'donate', 'pay', 'subscribe']).optional(),
+  subscription_data: z
+    .strictObject({ metadata: metadata.optional(), description: str.optional() })
+    .optional(),
+  payment_intent_data: z
+    .strictObject({
+      metadata: metadata.optional(),
+      description: str.optional(),
+      receipt_email: str.optional(),
+    })
+    .optional(),
+  expand,
+});
+
+const SessionList = z.strictObject({
+  ...listParams,
+  created: range.optional(),
+  customer: str.optional(),
+  payment_intent: str.optional(),
+  subscription: str.optional(),
+  status: z.enum(['open', 'complete', 'expired']).optional(),
+});
+
+const Retrieve = z.strictObject({ expand });
+const LineItemList = z.strictObject(listParams);
+
+export function checkoutSessionRoutes(core: Core, router: ApiRouter): void {
+  const { store } = core;
+  const expandWith = resolver(core);
+
+  router.post('/v1/checkout/sessions', (ctx) => {
+    const p = paramsOf(ctx, SessionCreate);
+    if (p.mode === 'setup') {
+      throw invalidRequest(
+        'The local Stripe supports `payment` and `subscription` modes only.',
+        'parameter_invalid_string',
+        'mode',
+      );
+    }
+    if (p.ui_mode !== undefined && p.ui_mode !== 'hosted_page') {
+      throw invalidRequest(
+        'The local Stripe hosts its own payment page only: use `ui_mode: hosted_page`.',
+        'parameter_invalid_string',
+        'ui_mode',
+      );
+    }
+    if (p.line_items === undefined) {
+      throw invalidRequest(
+        'Missing required param: line_items.',
+        'parameter_missing',
+        'line_items',
+      );
+    }
+    const session = core.db.transaction(() =>
+      createCheckoutSession(core, {
+        ...p,
+        mode: p.mode as 'payment' | 'subscription',
+        line_items: p.line_items!,
+        metadata: mergeMetadata({}, p.metadata),
+        subscription_metadata: mergeMetadata({}, p.subscription_data?.metadata),
+        payment_intent_metadata: mergeMetadata({}, p.payment_intent_data?.metadata),
+      }),
+    )();
+    respond(ctx, expandObject(session, p.expand, expandWith));
+  });
+
+  router.get('/v1/checkout/sessions/:id', (ctx) => {
+    const p = paramsOf(ctx, Retrieve);
+    const session = store.checkoutSessions.get(idParam(ctx));
+    if (!session) throw noSuch('checkout.session', idParam(ctx), 'session');
+    respond(ctx, expandObject(session, p.expand, expandWith));
+  });
+
+  router.get('/v1/checkout/sessions/:id/line_items', (ctx) => {
+    const p = paramsOf(ctx, LineItemList);
+    const id = idParam(ctx);
+    if (!store.checkoutSessions.get(id)) throw noSuch('checkout.session', id, 'session');
+    const list = lineItemsList(core, id, {
+      limit: pageLimit(p.limit),
+      starting_after: p.starting_after,
+      ending_before: p.ending_before,
+    });
+    respond(ctx, expandObject(list, p.expand, expandWith));
+  });
+
+  router.post('/v1/checkout/sessions/:id/expire', (ctx) => {
+    const p = paramsOf(ctx, Retrieve);
+    const session = store.checkoutSessions.get(idParam(ctx));
+    if (!session) throw noSuch('checkout.session', idParam(ctx), 'session');
+    if (session.status !== 'open') {
+      throw invalidRequest(
+        `Only Checkout Sessions with a status in ["open"] can be expired. This Checkout Session has a status of "${session.status}".`,
+        'checkout_session_not_expirable',
+      );
+    }
+    const expired = core.db.transaction(() => expireSession(core, session))();
+    respond(ctx, expandObject(expired, p.expand, expandWith));
+  });
+
+  router.get('/v1/checkout/sessions', (ctx) => {
+    const p = paramsOf(ctx, SessionList);
+    const where =
+      p.customer !== undefined
+        ? { column: 'customer', value: p.customer }
+        : p.subscription !== undefined
+          ? { column: 'subscription', value: p.subscription }
+          : p.payment_intent !== undefined
+            ? { column: 'payment_intent', value: p.payment_intent }
+            : p.status !== undefined
+              ? { column: 'status', value: p.status }
+              : undefined;
+    const page = store.checkoutSessions.page({
+      where,
+      limit: pageLimit(p.limit),
+      starting_after: p.starting_after,
+      ending_before: p.ending_before,
+      filter: (s) =>
+        (p.status === undefined || s.status === p.status) &&
+        (p.customer === undefined || s.customer === p.customer) &&
+        (p.subscription === undefined || s.subscription === p.subscription) &&
+        (p.payment_intent === undefined || s.payment_intent === p.payment_intent) &&
+        inRange(s.created, p.created),
+    });
+    respond(ctx, expandObject(toList('/v1/checkout/sessions', page), p.expand, expandWith));
+  });
+}

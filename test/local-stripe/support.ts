@@ -1,0 +1,49 @@
+import Stripe from 'stripe';
+import { LocalStripeControl } from '../../server/local-stripe/control-client.ts';
+import {
+  startLocalStripe,
+  type LocalStripe,
+  type LocalStripeOptions,
+} from '../../server/local-stripe/index.ts';
+
+export interface Harness {
+  local: LocalStripe;
+  stripe: Stripe;
+  control: LocalStripeControl;
+  close(): Promise<void>;
+}
+
+/** A local Stripe in memory on a free port, and the real SDK pointed at it. */
+export async function startHarness(options: LocalStripeOptions = {}): Promise<Harness> {
+  const local = await startLocalStripe({
+    databasePath: ':memory:',
+    port: 0,
+    log: () => {},
+    webhookBackoffMs: [50, 100, 200],
+    ...options,
+  });
+  const stripe = new Stripe(local.secretKey, { ...local.clientOptions, maxNetworkRetries: 0 });
+  return {
+    local,
+    stripe,
+    control: new LocalStripeControl(local.url),
+    close: () => local.close(),
+  };
+}
+
+export async function priceFor(stripe: Stripe, lookupKey: string): Promise<Stripe.Price> {
+  const prices = await stripe.prices.list({ lookup_keys: [lookupKey] });
+  const price = prices.data[0];
+  if (!price) throw new Error(`no seeded price ${lookupKey}`);
+  return price;
+}
+
+export async function promotionCodeFor(
+  stripe: Stripe,
+  code: string,
+): Promise<Stripe.PromotionCode> {
+  const codes = await stripe.promotionCodes.list({ code });
+  const promo = codes.data[0];
+  if (!promo) throw new Error(`no seeded promotion code ${code}`);
+  return promo;
+}
