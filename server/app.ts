@@ -2,7 +2,6 @@ import Koa from 'koa';
 import type Router from '@koa/router';
 import type { Logger } from 'pino';
 import type Stripe from 'stripe';
-import type { Catalog } from '../shared/index.ts';
 import { AccessTokens, requireUser } from './http/auth.ts';
 import { jsonBody } from './http/body.ts';
 import { corsFor } from './http/cors.ts';
@@ -17,23 +16,12 @@ import { sessionRoutes } from './routes/sessions.ts';
 import { subscriptionRoutes } from './routes/subscription.ts';
 import { webhookRoutes } from './routes/webhooks.ts';
 import { widgetAssetRoutes } from './routes/widget-assets.ts';
-import { PriceBook } from './services/catalog.ts';
-import { CheckoutService } from './services/checkout.ts';
-import { CheckoutStatus } from './services/checkout-status.ts';
-import { Fulfilment } from './services/fulfilment.ts';
-import { WebhookProcessor } from './services/webhooks.ts';
+import { createServices, type ServiceConfig } from './services/index.ts';
 import type { Storage } from './storage/index.ts';
 
-export interface AppConfig {
-  /** Where buyers return to after Stripe: the demo's or the site owner's own pages. */
-  appUrl: string;
-  allowedOrigins: readonly string[];
+export interface AppConfig extends ServiceConfig {
   authSecret: string;
   serverApiKey: string | undefined;
-  webhookSecrets: readonly string[];
-  catalog: Catalog;
-  /** The environment the catalog's price-id variables are read from. */
-  priceIds: Record<string, string | undefined>;
   widgetDir: string;
   /** Extra routes mounted last, e.g. the demo pages. */
   extraRoutes?: Router[];
@@ -48,22 +36,7 @@ export interface AppDeps {
 
 /** Builds the Koa application; it never listens, so tests can mount `app.callback()` anywhere. */
 export function createApp({ config, stripe, storage, logger }: AppDeps): Koa {
-  const prices = new PriceBook(stripe, config.catalog, config.priceIds);
-  const fulfilment = new Fulfilment({ stripe, storage, prices });
-  const checkout = new CheckoutService({
-    stripe,
-    storage,
-    prices,
-    appUrl: config.appUrl,
-    allowedOrigins: config.allowedOrigins,
-  });
-  const status = new CheckoutStatus({ stripe, storage, prices, fulfilment });
-  const webhooks = new WebhookProcessor({
-    stripe,
-    storage,
-    fulfilment,
-    secrets: config.webhookSecrets,
-  });
+  const { prices, checkout, status, webhooks } = createServices(stripe, storage, config);
   const tokens = new AccessTokens(config.authSecret);
   const signedIn = requireUser(tokens);
   const appOrigin = new URL(config.appUrl).origin;

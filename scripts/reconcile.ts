@@ -1,0 +1,31 @@
+// `npm run reconcile`: applies events missed since the last one processed (e.g. after downtime).
+import { parseEnv } from '../server/config.ts';
+import { loadCatalog } from '../server/services/catalog.ts';
+import { createServices } from '../server/services/index.ts';
+import { reconcile } from '../server/services/reconcile.ts';
+import { createStripeClient } from '../server/stripe/client.ts';
+import { createStorage, openDatabase } from '../server/storage/index.ts';
+
+const env = parseEnv(process.env);
+const stripe = createStripeClient(
+  env.STRIPE_SECRET_KEY
+    ? { secretKey: env.STRIPE_SECRET_KEY }
+    : {
+        secretKey: process.env.LOCAL_STRIPE_SECRET_KEY ?? 'sk_test_local',
+        local: { host: '127.0.0.1', port: env.LOCAL_STRIPE_PORT, protocol: 'http' },
+      },
+);
+const db = openDatabase(env.DATABASE_PATH);
+const storage = createStorage(db);
+const { webhooks } = createServices(stripe, storage, {
+  catalog: loadCatalog(env.PLANS_FILE),
+  priceIds: env as unknown as Record<string, string | undefined>,
+  appUrl: env.APP_URL ?? `http://localhost:${env.PORT}`,
+  allowedOrigins: env.ALLOWED_ORIGINS,
+  webhookSecrets: [],
+});
+const report = await reconcile(stripe, storage, webhooks);
+db.close();
+process.stdout.write(
+  `Reconciled: ${report.processed} applied, ${report.duplicate} already applied, ${report.ignored} not relevant.\n`,
+);
