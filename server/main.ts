@@ -1,4 +1,5 @@
 // `npm start`: reads the environment once, starts the API (and the local Stripe when no key is set).
+import { existsSync } from 'node:fs';
 import pino from 'pino';
 import { ConfigError, parseEnv } from './config.ts';
 import { startServer } from './runtime.ts';
@@ -7,6 +8,8 @@ import { demoRoutes } from './routes/demo.ts';
 const logger = pino({ level: process.env.LOG_LEVEL ?? 'info' });
 
 try {
+  // A `.env` file beside package.json is read if present; the real environment wins over it.
+  if (existsSync('.env')) process.loadEnvFile('.env');
   const env = parseEnv(process.env);
   const running = await startServer(env, {
     logger: pino({ level: env.LOG_LEVEL }),
