@@ -1,0 +1,21 @@
+// Builds the widget and prints what a browser downloads: minified bytes, and gzipped at level 9.
+import { readFile } from 'node:fs/promises';
+import { gzipSync } from 'node:zlib';
+import { build } from 'vite';
+
+/** The classic script, Lit included, should stay within this many gzipped bytes. */
+const BUDGET = 10 * 1024;
+const files = ['dist/checkout-button.classic.js', 'dist/checkout-button.js'];
+
+await build({ logLevel: 'warn' });
+
+const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KB`;
+for (const file of files) {
+  const code = await readFile(file);
+  const gzipped = gzipSync(code, { level: 9 }).length;
+  const verdict = gzipped <= BUDGET ? 'within' : `${kb(gzipped - BUDGET)} over`;
+  console.log(
+    `${file.padEnd(34)} ${kb(code.length).padStart(8)} min ${kb(gzipped).padStart(8)} min+gzip` +
+      `  (${verdict} the ${kb(BUDGET)} budget)`,
+  );
+}

@@ -1,0 +1,37 @@
+// Browser tests for the widget, in Debian's Chromium against a real Tilldrop stack.
+import { esbuildPlugin } from '@web/dev-server-esbuild';
+import { chromeLauncher } from '@web/test-runner-chrome';
+import { tsImport } from 'tsx/esm/api';
+
+const { tilldropStack } = await tsImport('./test/widget/support/stack-plugin.ts', import.meta.url);
+const stack = tilldropStack();
+
+export default {
+  files: 'test/widget/**/*.test.ts',
+  nodeResolve: true,
+  // Test files share one stack and the local Stripe's fault injection: one file at a time.
+  concurrency: 1,
+  testFramework: { config: { timeout: 10000 } },
+  middleware: [stack.middleware],
+  plugins: [esbuildPlugin({ ts: true, target: 'es2022', tsconfig: 'tsconfig.json' }), stack.plugin],
+  // `lang` pins number formatting, so prices read "$190/year" whatever the machine's locale.
+  testRunnerHtml: (testFramework) =>
+    `<!doctype html><html lang="en"><head><meta charset="utf-8"></head>` +
+    `<body><script type="module" src="${testFramework}"></script></body></html>`,
+  browsers: [
+    chromeLauncher({
+      launchOptions: {
+        executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+        headless: true,
+        args: [
+          '--no-sandbox',
+          '--disable-gpu',
+          '--disable-background-networking',
+          '--disable-component-update',
+          '--disable-sync',
+          '--no-first-run',
+        ],
+      },
+    }),
+  ],
+};

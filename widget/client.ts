@@ -1,0 +1,194 @@
+// A typed client for the Tilldrop API, usable with or without the element.
+// Responses are checked by hand rather than with zod: a few comparisons cost bytes, schemas cost kilobytes.
+import type {
+  CheckoutResponse,
+  CheckoutStateResponse,
+  CreateCheckoutParams,
+} from '../shared/api/generic.ts';
+import type { PlanPrice, PromotionCheck } from '../shared/api/plans.ts';
+
+// A classic script can name itself only while it first runs; a module always knows its own URL.
+const scriptUrl = (document.currentScript as HTMLScriptElement | null)?.src || import.meta.url;
+
+/** The origin the script was loaded from, which also serves the API. */
+export const defaultApi = new URL(scriptUrl || location.href).origin;
+
+export interface RequestOptions {
+  /** The API server's origin; defaults to the origin the script came from. */
+  api?: string;
+  /** The buyer's access token; without it the request carries the buyer's cookies. */
+  token?: string;
+  signal?: AbortSignal;
+}
+
+export interface CheckoutOptions extends RequestOptions {
+  /** The same key for a retry of the same purchase makes the server return the same session. */
+  idempotencyKey?: string;
+}
+
+/** The documented failure envelope, with the HTTP status (0 when the server could not be reached). */
+export interface Failure {
+  success: false;
+  status: number;
+  message: string;
+}
+
+/** Thrown by the read helpers; the generic API functions return a `Failure` instead. */
+export class RequestFailure extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+interface Answer {
+  status: number;
+  body: unknown;
+}
+
+type Json = Record<string, unknown>;
+const isObject = (value: unknown): value is Json => typeof value === 'object' && value !== null;
+const isWebUrl = (value: unknown) => typeof value === 'string' && /^https?:\/\//.test(value);
+
+/** Creates a Stripe Checkout session for one plan: `POST /payment/checkout`. */
+export async function createCheckoutSession(
+  params: CreateCheckoutParams,
+  options: CheckoutOptions = {},
+): Promise<CheckoutResponse | Failure> {
+  const answer = await send('/payment/checkout', options, {
+    body: params,
+    headers: { 'Idempotency-Key': options.idempotencyKey ?? newIdempotencyKey() },
+  });
+  const data = generic(answer);
+  // Never hand a `javascript:` or relative URL to `location.assign`.
+  return data && isWebUrl(data.checkoutUrl) && typeof data.checkoutId === 'string'
+    ? (answer.body as CheckoutResponse)
+    : failure(answer);
+}
+
+/** Reads a checkout session back, e.g. to recover after an interrupted redirect. */
+export async function getCheckoutSession(
+  id: string,
+  options: RequestOptions = {},
+): Promise<CheckoutStateResponse | Failure> {
+  const answer = await send(`/payment/checkout/${encodeURIComponent(id)}`, options);
+  const data = generic(answer);
+  return data && typeof data.checkoutId === 'string' && typeof data.status === 'string'
+    ? (answer.body as CheckoutStateResponse)
+    : failure(answer);
+}
+
+/** Every purchasable price, for display. Throws a `RequestFailure`. */
+export async function listPlans(options: RequestOptions = {}): Promise<PlanPrice[]> {
+  const answer = await send('/api/plans', options, { anonymous: true });
+  const plans = isObject(answer.body) ? answer.body.plans : undefined;
+  if (answer.status === 200 && Array.isArray(plans) && plans.every(isPlanPrice)) return plans;
+  throw new RequestFailure(answer.status, failure(answer).message);
+}
+
+/** What a promotion code takes off one plan, or why it is refused. Throws a `RequestFailure`. */
+export async function checkPromotionCode(
+  code: string,
+  plan: string,
+  billing: string,
+  options: RequestOptions = {},
+): Promise<PromotionCheck> {
+  const query = new URLSearchParams({ plan, billing });
+  const path = `/api/promotion-codes/${encodeURIComponent(code)}?${query}`;
+  const answer = await send(path, options, { anonymous: true });
+  const check = answer.body;
+  if (
+    answer.status === 200 &&
+    isObject(check) &&
+    typeof check.valid === 'boolean' &&
+    typeof check.message === 'string' &&
+    typeof check.amountTotal === 'number' &&
+    typeof check.currency === 'string'
+  ) {
+    return check as PromotionCheck;
+  }
+  throw new RequestFailure(answer.status, failure(answer).message);
+}
+
+/** The Stripe billing portal URL for the signed-in buyer. Throws a `RequestFailure`. */
+export async function openBillingPortal(options: RequestOptions = {}): Promise<string> {
+  const answer = await send('/api/subscription/portal', options, { body: {} });
+  const url = isObject(answer.body) ? answer.body.url : undefined;
+  if (answer.status === 200 && isWebUrl(url)) return url as string;
+  throw new RequestFailure(answer.status, failure(answer).message);
+}
+
+/** 128 random bits; `crypto.randomUUID` exists only on https pages, this works on any. */
+export function newIdempotencyKey(): string {
+  return Array.from(crypto.getRandomValues(new Uint8Array(16)), (byte) =>
+    byte.toString(16).padStart(2, '0'),
+  ).join('');
+}
+
+interface Exchange {
+  /** Sent as JSON with POST; without it the request is a GET. */
+  body?: unknown;
+  headers?: Record<string, string>;
+  /** The public read endpoints need neither a token nor cookies. */
+  anonymous?: boolean;
+}
+
+async function send(
+  path: string,
+  { api = defaultApi, token, signal }: RequestOptions,
+  { body, headers = {}, anonymous }: Exchange = {},
+): Promise<Answer> {
+  const request: RequestInit = { headers, signal };
+  if (body !== undefined) {
+    request.method = 'POST';
+    request.body = JSON.stringify(body);
+    headers['Content-Type'] = 'application/json';
+  }
+  if (!anonymous) {
+    if (token) headers.Authorization = `Bearer ${token}`;
+    request.credentials = token ? 'omit' : 'include';
+  }
+  let response: Response;
+  try {
+    response = await fetch(new URL(path, api), request);
+  } catch (error) {
+    if (signal?.aborted) throw error;
+    return { status: 0, body: undefined };
+  }
+  const json: unknown = await response.json().catch(() => undefined);
+  signal?.throwIfAborted();
+  return { status: response.status, body: json };
+}
+
+function generic(answer: Answer): Json | undefined {
+  const { body } = answer;
+  return answer.status === 200 && isObject(body) && body.success === true && isObject(body.data)
+    ? body.data
+    : undefined;
+}
+
+function failure({ status, body }: Answer): Failure {
+  const message = isObject(body) && typeof body.message === 'string' ? body.message : undefined;
+  return {
+    success: false,
+    status,
+    message:
+      message ??
+      (status
+        ? `Unexpected response from the server (HTTP ${status})`
+        : 'The server could not be reached'),
+  };
+}
+
+function isPlanPrice(value: unknown): value is PlanPrice {
+  return (
+    isObject(value) &&
+    typeof value.id === 'string' &&
+    typeof value.plan === 'string' &&
+    typeof value.billing === 'string' &&
+    typeof value.amount === 'number' &&
+    typeof value.currency === 'string'
+  );
+}

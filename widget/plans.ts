@@ -1,0 +1,62 @@
+import type { PlanPrice } from '../shared/api/plans.ts';
+import { listPlans } from './client.ts';
+
+const plansByApi = new Map<string, Promise<PlanPrice[]>>();
+
+/** One request per server for every button on the page; a failed one is tried again by the next caller. */
+export function loadPlans(api: string): Promise<PlanPrice[]> {
+  let plans = plansByApi.get(api);
+  if (!plans) {
+    plans = listPlans({ api });
+    plansByApi.set(api, plans);
+    plans.catch(() => plansByApi.delete(api));
+  }
+  return plans;
+}
+
+/**
+ * The price a button sells. Mirrors `findCatalogEntry` in shared/catalog.ts, which the widget
+ * cannot import without bundling full zod: weekly and one-time plans ignore the billing.
+ */
+export function findPrice(
+  plans: readonly PlanPrice[],
+  plan: string | undefined,
+  billing: string,
+): PlanPrice | undefined {
+  return plans.find(
+    (price) =>
+      price.plan === plan &&
+      (price.billing === billing || price.billing === 'weekly' || price.billing === 'once'),
+  );
+}
+
+/** Stripe counts in the currency's minor unit; Intl knows how many digits that unit has. */
+export function formatMoney(amount: number, currency: string): string {
+  const locale = document.documentElement.lang || undefined;
+  const digits = new Intl.NumberFormat(locale, { style: 'currency', currency }).resolvedOptions()
+    .maximumFractionDigits!;
+  const value = amount / 10 ** digits;
+  // "$190", not "$190.00": whole amounts read better on a button.
+  return new Intl.NumberFormat(locale, {
+    style: 'currency',
+    currency,
+    minimumFractionDigits: Number.isInteger(value) ? 0 : digits,
+  }).format(value);
+}
+
+/** "$190/year", or "$149" for a one-time price. */
+export function priceText(price: PlanPrice): string {
+  const money = formatMoney(price.amount, price.currency);
+  return price.interval ? `${money}/${price.interval}` : money;
+}
+
+/** "Subscribe to PRO, $190/year"; without a price yet, just the action. */
+export function defaultLabel(plan: string | undefined, price: PlanPrice | undefined): string {
+  const action =
+    plan === 'one-time'
+      ? 'Buy lifetime access'
+      : plan === 'weekly'
+        ? 'Subscribe weekly'
+        : `Subscribe to ${plan ?? 'a plan'}`;
+  return price ? `${action}, ${priceText(price)}` : action;
+}
