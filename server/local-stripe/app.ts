@@ -6,6 +6,10 @@ import { catalogRoutes } from './routes/catalog.ts';
 import { checkoutSessionRoutes } from './routes/checkout-sessions.ts';
 import { couponRoutes } from './routes/coupons.ts';
 import { customerRoutes } from './routes/customers.ts';
+import { eventRoutes } from './routes/events.ts';
+import { paymentRoutes } from './routes/payments.ts';
+import { subscriptionRoutes } from './routes/subscriptions.ts';
+import { webhookEndpointRoutes } from './routes/webhook-endpoints.ts';
 import { requireSecretKey } from './wire/auth.ts';
 import { idempotency } from './wire/idempotency.ts';
 import { stripeEnvelope, stripeParams } from './wire/middleware.ts';
@@ -26,6 +30,10 @@ export function createLocalStripeApp(core: Core, options: AppOptions): Koa {
   customerRoutes(core, api);
   couponRoutes(core, api);
   checkoutSessionRoutes(core, api);
+  eventRoutes(core, api);
+  subscriptionRoutes(core, api);
+  paymentRoutes(core, api);
+  webhookEndpointRoutes(core, api);
 
   const control = new Router({ prefix: '/_local' });
   controlRoutes(core, control);

@@ -1,13 +1,33 @@
 import type { Router } from '@koa/router';
 import { existsSync } from 'node:fs';
 import type { Core } from './core.ts';
+import { createCheckoutFlow } from './flows/checkout-flow.ts';
+import { createPortalFlow } from './flows/portal-flow.ts';
+import type { CheckoutFlow, PortalFlow } from './pages/flows.ts';
+
+interface CheckoutPageModule {
+  createCheckoutPageRouter(flow: CheckoutFlow): Router;
+}
+
+interface PortalPageModule {
+  createPortalPageRouter(flow: PortalFlow): Router;
+}
 
 /**
- * The hosted pages are built separately; each is mounted when its module is present, so the API
+ * The hosted pages are built on their own; each is mounted when its module is present, so the API
  * runs without them.
  */
-export async function loadPageRouters(_core: Core): Promise<Router[]> {
+export async function loadPageRouters(core: Core): Promise<Router[]> {
   const routers: Router[] = [];
-  void existsSync;
+  const checkout = await optionalModule<CheckoutPageModule>('./pages/checkout-page.ts');
+  if (checkout) routers.push(checkout.createCheckoutPageRouter(createCheckoutFlow(core)));
+  const portal = await optionalModule<PortalPageModule>('./pages/portal-page.ts');
+  if (portal) routers.push(portal.createPortalPageRouter(createPortalFlow(core)));
   return routers;
+}
+
+async function optionalModule<T>(specifier: string): Promise<T | null> {
+  const url = new URL(specifier, import.meta.url);
+  if (!existsSync(url)) return null;
+  return (await import(url.href)) as T;
 }

@@ -2,6 +2,9 @@ import type { Router } from '@koa/router';
 import type { Context } from 'koa';
 import { z } from 'zod';
 import type { Core } from '../core.ts';
+import { completeSession } from '../domain/checkout-complete.ts';
+import { DEFAULT_TEST_CARD } from '../domain/cards.ts';
+import { tick } from '../domain/tick.ts';
 import { seed } from '../seed.ts';
 import { clearStore } from '../store/store.ts';
 import { readRawBody } from '../wire/raw-body.ts';
@@ -33,6 +36,57 @@ async function jsonBody<S extends z.ZodType>(ctx: Context, schema: S): Promise<z
 export function controlRoutes(core: Core, router: Router): void {
   router.get('/now', (ctx) => {
     ctx.body = { now: core.clock.now(), offset: core.clock.offset };
+  });
+
+  router.post('/clock/advance', async (ctx) => {
+    const body = await jsonBody(ctx, z.object({ seconds: z.number().int().min(0) }));
+    if (!body) return;
+    core.clock.advance(body.seconds);
+    const report = tick(core);
+    ctx.body = { now: core.clock.now(), ...report };
+  });
+
+  router.post('/sessions/:id/complete', async (ctx) => {
+    const body = await jsonBody(
+      ctx,
+      z.object({
+        card: z.string().optional(),
+        email: z.string().optional(),
+        name: z.string().optional(),
+      }),
+    );
+    if (!body) return;
+    const id = ctx.params['id']!;
+    const session = core.store.checkoutSessions.get(id);
+    if (!session) {
+      ctx.status = 404;
+      ctx.body = {
+        ok: false,
+        code: 'resource_missing',
+        message: `No such checkout.session: '${id}'`,
+      };
+      return;
+    }
+    const customer =
+      typeof session.customer === 'string' ? core.store.customers.get(session.customer) : undefined;
+    const result = completeSession(core, id, {
+      email:
+        body.email ??
+        customer?.email ??
+        session.customer_email ??
+        `buyer+${id.slice(-8)}@example.com`,
+      name: body.name ?? customer?.name ?? null,
+      number: body.card ?? DEFAULT_TEST_CARD,
+      expMonth: 12,
+      expYear: new Date(core.clock.now() * 1000).getUTCFullYear() + 5,
+      cvc: '123',
+    });
+    if (result.ok) {
+      ctx.body = { ok: true, redirect_url: result.redirectUrl };
+    } else {
+      ctx.status = 402;
+      ctx.body = { ok: false, code: result.code, message: result.message };
+    }
   });
 
   router.post('/webhooks/hold', async (ctx) => {

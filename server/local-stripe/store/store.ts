@@ -30,6 +30,8 @@ export interface SubscriptionState {
 
 export interface WebhookEndpointState {
   secret: string;
+  /** Deleted endpoints stay so their past deliveries can still be listed. */
+  deleted?: boolean;
 }
 
 export interface PortalSessionState {

@@ -1,0 +1,15 @@
+import type { Core } from '../core.ts';
+import { expireDueSessions } from './checkout-expire.ts';
+
+export interface TickReport {
+  renewed: number;
+  failed: number;
+  canceled: number;
+  expired: number;
+}
+
+/** Everything that happens because time passed: run after the clock moves, and now and then. */
+export function tick(core: Core): TickReport {
+  const expired = expireDueSessions(core);
+  return { renewed: 0, failed: 0, canceled: 0, expired };
+}
