@@ -6,6 +6,7 @@ import { AccessTokens, requireUser } from './http/auth.ts';
 import { jsonBody } from './http/body.ts';
 import { corsFor } from './http/cors.ts';
 import { errorHandler } from './http/error-handler.ts';
+import { rateLimit, type RateLimits } from './http/rate-limit.ts';
 import { requestLog } from './http/request-log.ts';
 import { securityHeaders } from './http/security-headers.ts';
 import { requireServerKey } from './http/server-key.ts';
@@ -23,6 +24,7 @@ export interface AppConfig extends ServiceConfig {
   authSecret: string;
   serverApiKey: string | undefined;
   widgetDir: string;
+  rateLimits: RateLimits;
   /** Extra routes mounted last, e.g. the demo pages. */
   extraRoutes?: Router[];
 }
@@ -71,6 +73,7 @@ export function createApp({ config, stripe, storage, logger }: AppDeps): Koa {
   app.use(corsFor([appOrigin, ...config.allowedOrigins]));
   app.use(webhookRoutes({ webhooks }).routes());
   app.use(jsonBody());
+  app.use(rateLimit(config.rateLimits, tokens));
   for (const router of routers) {
     app.use(router.routes());
     app.use(router.allowedMethods({ throw: true }));

@@ -44,6 +44,9 @@ const EnvSchema = z.object({
   LOCAL_STRIPE_DATABASE_PATH: z.string().min(1).default('./data/local-stripe.sqlite'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().positive().default(30),
+  // Unset: ten buyers' worth, since offices and mobile carriers share one address.
+  RATE_LIMIT_PER_IP_PER_MINUTE: optional(z.coerce.number().int().positive()),
+  TRUST_PROXY_HOPS: z.coerce.number().int().min(0).max(10).default(0),
 });
 
 export type Env = z.infer<typeof EnvSchema>;

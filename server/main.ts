@@ -1,18 +1,17 @@
 // `npm start`: reads the environment once, starts the API (and the local Stripe when no key is set).
 import { existsSync } from 'node:fs';
-import pino from 'pino';
 import { ConfigError, parseEnv } from './config.ts';
-import { startServer } from './runtime.ts';
+import { createLogger, startServer } from './runtime.ts';
 import { demoRoutes } from './routes/demo.ts';
 
-const logger = pino({ level: process.env.LOG_LEVEL ?? 'info' });
+const logger = createLogger(process.env.LOG_LEVEL ?? 'info');
 
 try {
   // A `.env` file beside package.json is read if present; the real environment wins over it.
   if (existsSync('.env')) process.loadEnvFile('.env');
   const env = parseEnv(process.env);
   const running = await startServer(env, {
-    logger: pino({ level: env.LOG_LEVEL }),
+    logger: createLogger(env.LOG_LEVEL),
     extraRoutes: (context) => demoRoutes(context),
   });
   const mode = running.localStripe ? `local Stripe at ${running.localStripe.url}` : 'Stripe';

@@ -33,6 +33,11 @@ export interface StartOptions {
   }) => Router[];
 }
 
+/** The server's structured log: one JSON line per entry, to stdout unless a destination is given. */
+export function createLogger(level: string, destination?: pino.DestinationStream): Logger {
+  return pino({ level }, destination);
+}
+
 const secretsFrom = (value: string) =>
   value
     .split(',')
@@ -44,7 +49,7 @@ const secretsFrom = (value: string) =>
  * first, so the local Stripe can be told the real webhook URL even on a random port.
  */
 export async function startServer(env: Env, options: StartOptions = {}): Promise<RunningServer> {
-  const logger = options.logger ?? pino({ level: env.LOG_LEVEL });
+  const logger = options.logger ?? createLogger(env.LOG_LEVEL);
   const usingLocalStripe = !env.STRIPE_SECRET_KEY;
   if (!usingLocalStripe && !env.STRIPE_WEBHOOK_SECRET) {
     throw new ConfigError(
@@ -108,6 +113,11 @@ export async function startServer(env: Env, options: StartOptions = {}): Promise
       catalog,
       priceIds: env as unknown as Record<string, string | undefined>,
       widgetDir: fileURLToPath(new URL('../dist/', import.meta.url)),
+      rateLimits: {
+        perUser: env.RATE_LIMIT_PER_MINUTE,
+        perAddress: env.RATE_LIMIT_PER_IP_PER_MINUTE ?? 10 * env.RATE_LIMIT_PER_MINUTE,
+        trustedProxyHops: env.TRUST_PROXY_HOPS,
+      },
       extraRoutes: options.extraRoutes?.({ authSecret, appUrl, localStripe }),
     },
   });

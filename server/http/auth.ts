@@ -43,7 +43,8 @@ export class AccessTokens {
   }
 }
 
-function tokenFrom(ctx: Context): string | undefined {
+/** The access token from `Authorization: Bearer …` or the `access_token` cookie. */
+export function tokenFrom(ctx: Context): string | undefined {
   const header = ctx.get('authorization');
   if (header.toLowerCase().startsWith('bearer ')) return header.slice(7).trim();
   return ctx.cookies.get('access_token') || undefined;

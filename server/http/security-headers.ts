@@ -8,6 +8,8 @@ export function securityHeaders(): Middleware {
       'Referrer-Policy': 'strict-origin-when-cross-origin',
       'X-Frame-Options': 'DENY',
       'Cross-Origin-Opener-Policy': 'same-origin',
+      // Answers carry a buyer's own state and checkout links; routes meant to be cached say so.
+      'Cache-Control': 'no-store',
     });
     await next();
   };

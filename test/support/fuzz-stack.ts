@@ -1,0 +1,87 @@
+// A whole Tilldrop for the hostile-input tests: like `startStack`, but with the demo routes mounted
+// (they are public whenever the local Stripe runs), the production logger at `trace` level
+// captured in memory, and a way to tell whether a request wrote anything to the database.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseEnv } from '../../server/config.ts';
+import { AccessTokens } from '../../server/http/auth.ts';
+import { LocalStripeControl } from '../../server/local-stripe/control-client.ts';
+import { demoRoutes } from '../../server/routes/demo.ts';
+import { createLogger, startServer } from '../../server/runtime.ts';
+import { createStripeClient } from '../../server/stripe/client.ts';
+import { TEST_AUTH_SECRET, type Stack } from './stack.ts';
+
+export const TEST_SERVER_API_KEY = 'test-server-api-key-0123456789abcdef';
+
+export interface HostileStack extends Stack {
+  /** Every log line the server (and its local Stripe) wrote, in order. */
+  logs: string[];
+  /** Rows inserted, updated or deleted on the server's connection since it opened. */
+  writes(): number;
+}
+
+export async function startHostileStack(
+  options: { env?: Record<string, string> } = {},
+): Promise<HostileStack> {
+  const dir = mkdtempSync(join(tmpdir(), 'tilldrop-hostile-'));
+  const databasePath = join(dir, 'tilldrop.sqlite');
+  const env = parseEnv({
+    PORT: '0',
+    LOCAL_STRIPE_PORT: '0',
+    DATABASE_PATH: databasePath,
+    LOCAL_STRIPE_DATABASE_PATH: ':memory:',
+    AUTH_SECRET: TEST_AUTH_SECRET,
+    SERVER_API_KEY: TEST_SERVER_API_KEY,
+    ...options.env,
+  });
+  const logs: string[] = [];
+  const running = await startServer(env, {
+    logger: createLogger('trace', { write: (line: string) => void logs.push(line) }),
+    extraRoutes: (context) => demoRoutes(context),
+  });
+  const localStripe = running.localStripe!;
+  const tokens = new AccessTokens(TEST_AUTH_SECRET);
+  // `total_changes()` counts every row a statement on this connection wrote, even one later
+  // overwritten with the same value, so an unchanged count means nothing was written at all.
+  const totalChanges = running.storage.db.prepare<[], { n: number }>('SELECT total_changes() AS n');
+  return {
+    apiUrl: running.url,
+    localStripeUrl: localStripe.url,
+    running,
+    stripe: createStripeClient({
+      secretKey: localStripe.secretKey,
+      local: localStripe.clientOptions,
+    }),
+    control: new LocalStripeControl(localStripe.url),
+    databasePath,
+    logs,
+    writes: () => totalChanges.get()!.n,
+    tokenFor: (userId, lifetimeSeconds) => tokens.sign(userId, lifetimeSeconds),
+    async close() {
+      await running.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** What must never appear in a log line: the stack's own secrets and anything shaped like one. */
+export function secretsIn(lines: readonly string[], stack: Stack): string[] {
+  const exact = [
+    TEST_AUTH_SECRET,
+    TEST_SERVER_API_KEY,
+    stack.running.webhookSecret,
+    ...(stack.running.localStripe ? [stack.running.localStripe.secretKey] : []),
+  ];
+  const shapes = [
+    /eyJ[\w-]{8,}\.[\w-]{8,}/, // a JWT (header and payload are base64url JSON)
+    /whsec_\w+/,
+    /\b[sr]k_(test|live)_\w+/,
+    /\bBearer\s+\S+/i,
+    /access_token=/,
+    /\bv1=[0-9a-f]{64}/, // a Stripe-Signature
+  ];
+  return lines.filter(
+    (line) => exact.some((secret) => line.includes(secret)) || shapes.some((s) => s.test(line)),
+  );
+}
