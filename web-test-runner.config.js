@@ -1,4 +1,5 @@
 // Browser tests for the widget, in Debian's Chromium against a real Tilldrop stack.
+import process from 'node:process';
 import { esbuildPlugin } from '@web/dev-server-esbuild';
 import { chromeLauncher } from '@web/test-runner-chrome';
 import { tsImport } from 'tsx/esm/api';
