@@ -2,12 +2,14 @@ import { Router } from '@koa/router';
 import Koa from 'koa';
 import type { Core } from './core.ts';
 import { controlRoutes } from './control/routes.ts';
+import { billingPortalRoutes } from './routes/billing-portal.ts';
 import { catalogRoutes } from './routes/catalog.ts';
 import { checkoutSessionRoutes } from './routes/checkout-sessions.ts';
 import { couponRoutes } from './routes/coupons.ts';
 import { customerRoutes } from './routes/customers.ts';
 import { eventRoutes } from './routes/events.ts';
 import { paymentRoutes } from './routes/payments.ts';
+import { refundRoutes } from './routes/refunds.ts';
 import { subscriptionRoutes } from './routes/subscriptions.ts';
 import { webhookEndpointRoutes } from './routes/webhook-endpoints.ts';
 import { requireSecretKey } from './wire/auth.ts';
@@ -33,6 +35,8 @@ export function createLocalStripeApp(core: Core, options: AppOptions): Koa {
   eventRoutes(core, api);
   subscriptionRoutes(core, api);
   paymentRoutes(core, api);
+  refundRoutes(core, api);
+  billingPortalRoutes(core, api);
   webhookEndpointRoutes(core, api);
 
   const control = new Router({ prefix: '/_local' });

@@ -1,13 +1,13 @@
 import Stripe from 'stripe';
 import { LocalStripeControl } from '../../server/local-stripe/control-client.ts';
-import {
-  startLocalStripe,
-  type LocalStripe,
-  type LocalStripeOptions,
-} from '../../server/local-stripe/index.ts';
+import type { Core } from '../../server/local-stripe/core.ts';
+import type { LocalStripe, LocalStripeOptions } from '../../server/local-stripe/index.ts';
+import { launchLocalStripe } from '../../server/local-stripe/server.ts';
 
 export interface Harness {
   local: LocalStripe;
+  /** The running core, for tests of the flows the hosted pages call. */
+  core: Core;
   stripe: Stripe;
   control: LocalStripeControl;
   close(): Promise<void>;
@@ -15,7 +15,7 @@ export interface Harness {
 
 /** A local Stripe in memory on a free port, and the real SDK pointed at it. */
 export async function startHarness(options: LocalStripeOptions = {}): Promise<Harness> {
-  const local = await startLocalStripe({
+  const { stripe: local, core } = await launchLocalStripe({
     databasePath: ':memory:',
     port: 0,
     log: () => {},
@@ -25,6 +25,7 @@ export async function startHarness(options: LocalStripeOptions = {}): Promise<Ha
   const stripe = new Stripe(local.secretKey, { ...local.clientOptions, maxNetworkRetries: 0 });
   return {
     local,
+    core,
     stripe,
     control: new LocalStripeControl(local.url),
     close: () => local.close(),

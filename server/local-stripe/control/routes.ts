@@ -4,6 +4,7 @@ import { z } from 'zod';
 import type { Core } from '../core.ts';
 import { completeSession } from '../domain/checkout-complete.ts';
 import { DEFAULT_TEST_CARD } from '../domain/cards.ts';
+import { disputeCharge } from '../domain/refunds.ts';
 import { tick } from '../domain/tick.ts';
 import { seed } from '../seed.ts';
 import { clearStore } from '../store/store.ts';
@@ -115,6 +116,40 @@ export function controlRoutes(core: Core, router: Router): void {
     if (body.count === 0) core.faults.remove(body.kind, body.path);
     else core.faults.inject(body.kind, body.count, body.path);
     ctx.body = { pending: core.faults.pending() };
+  });
+
+  router.post('/customers/:id/card', async (ctx) => {
+    const body = await jsonBody(ctx, z.object({ card: z.string().min(12) }));
+    if (!body) return;
+    const id = ctx.params['id']!;
+    const customer = core.store.customers.get(id);
+    if (!customer) {
+      ctx.status = 404;
+      ctx.body = { error: `No such customer: '${id}'` };
+      return;
+    }
+    core.store.customers.update(customer, { card: body.card.replace(/[\s-]/g, '') });
+    ctx.body = { customer: id, card: body.card };
+  });
+
+  router.post('/charges/:id/dispute', async (ctx) => {
+    const body = await jsonBody(ctx, z.object({ reason: z.string().optional() }));
+    if (!body) return;
+    const id = ctx.params['id']!;
+    const charge = core.store.charges.get(id);
+    if (!charge) {
+      ctx.status = 404;
+      ctx.body = { error: `No such charge: '${id}'` };
+      return;
+    }
+    try {
+      ctx.body = core.db.transaction(() =>
+        disputeCharge(core, charge, body.reason ?? 'fraudulent'),
+      )();
+    } catch (error) {
+      ctx.status = 400;
+      ctx.body = { error: error instanceof Error ? error.message : String(error) };
+    }
   });
 
   router.post('/reset', (ctx) => {

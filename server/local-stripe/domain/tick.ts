@@ -1,5 +1,6 @@
 import type { Core } from '../core.ts';
 import { expireDueSessions } from './checkout-expire.ts';
+import { runRenewals } from './renewals.ts';
 
 export interface TickReport {
   renewed: number;
@@ -10,6 +11,7 @@ export interface TickReport {
 
 /** Everything that happens because time passed: run after the clock moves, and now and then. */
 export function tick(core: Core): TickReport {
+  const renewals = runRenewals(core);
   const expired = expireDueSessions(core);
-  return { renewed: 0, failed: 0, canceled: 0, expired };
+  return { ...renewals, expired };
 }

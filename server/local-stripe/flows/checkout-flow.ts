@@ -49,7 +49,8 @@ export function createCheckoutFlow(core: Core): CheckoutFlow {
       discount: coupon ? { code: state.promotionCodeText, label: couponLabel(coupon) } : null,
       allowPromotionCodes: session.allow_promotion_codes === true,
       email,
-      emailLocked: customer !== undefined || session.customer_email !== null,
+      // As on Stripe: a customer's email on file is fixed; without one the buyer types it.
+      emailLocked: Boolean(customer?.email) || session.customer_email !== null,
       cancelUrl: session.cancel_url,
       expiresAt: session.expires_at,
       livemode: false,

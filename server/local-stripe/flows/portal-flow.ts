@@ -1,10 +1,88 @@
+import type Stripe from 'stripe';
 import type { Core } from '../core.ts';
-import type { PortalFlow } from '../pages/flows.ts';
+import { setCancelAtPeriodEnd } from '../domain/subscription-changes.ts';
+import { itemOf } from '../objects/subscription.ts';
+import type { PortalFlow, PortalPageView, PortalSubscriptionView } from '../pages/flows.ts';
 
-export function createPortalFlow(_core: Core): PortalFlow {
+const EXPIRED = 'This portal session has expired. Return to the site and open it again.';
+
+/** What the hosted billing portal shows and does, on the same state the API serves. */
+export function createPortalFlow(core: Core): PortalFlow {
+  const { store } = core;
+
+  function customerOf(portalSessionId: string): string | null {
+    const session = store.portalSessions.get(portalSessionId);
+    const state = store.portalSessions.internal(portalSessionId);
+    if (!session || !state || state.expiresAt <= core.clock.now()) return null;
+    return session.customer;
+  }
+
+  function subscriptionView(subscription: Stripe.Subscription): PortalSubscriptionView {
+    const item = itemOf(subscription);
+    const productId =
+      typeof item.price.product === 'string' ? item.price.product : item.price.product.id;
+    return {
+      id: subscription.id,
+      productName: store.products.get(productId)?.name ?? 'Subscription',
+      unitAmount: item.price.unit_amount ?? 0,
+      currency: item.price.currency,
+      interval: (item.price.recurring?.interval ?? 'month') as PortalSubscriptionView['interval'],
+      status: subscription.status,
+      cancelAtPeriodEnd: subscription.cancel_at_period_end,
+      currentPeriodEnd: item.current_period_end,
+    };
+  }
+
+  function view(portalSessionId: string): PortalPageView | null {
+    const customerId = customerOf(portalSessionId);
+    if (!customerId) return null;
+    const session = store.portalSessions.get(portalSessionId)!;
+    const customer = store.customers.get(customerId);
+    return {
+      id: session.id,
+      customerEmail: customer?.email ?? null,
+      returnUrl: session.return_url,
+      subscriptions: store.subscriptions
+        .findBy('customer', customerId)
+        .filter((s) => s.status !== 'canceled' && s.status !== 'incomplete_expired')
+        .map(subscriptionView),
+      invoices: store.invoices
+        .findBy('customer', customerId)
+        .filter((i) => i.status !== 'draft')
+        .map((i) => ({
+          id: i.id,
+          number: i.number,
+          amountPaid: i.amount_paid,
+          currency: i.currency,
+          status: i.status ?? 'open',
+          created: i.created,
+        })),
+    };
+  }
+
+  function change(
+    portalSessionId: string,
+    subscriptionId: string,
+    cancel: boolean,
+  ): PortalPageView | { message: string } {
+    const customerId = customerOf(portalSessionId);
+    if (!customerId) return { message: EXPIRED };
+    const subscription = store.subscriptions.get(subscriptionId);
+    if (!subscription || subscription.customer !== customerId) {
+      return { message: 'That subscription is not part of this account.' };
+    }
+    if (subscription.status === 'canceled')
+      return { message: 'This subscription has already ended.' };
+    if (subscription.cancel_at_period_end !== cancel) {
+      core.db.transaction(() => setCancelAtPeriodEnd(core, subscription, cancel))();
+    }
+    return view(portalSessionId) ?? { message: EXPIRED };
+  }
+
   return {
-    view: () => null,
-    cancelAtPeriodEnd: () => ({ message: 'The billing portal is not available yet.' }),
-    resume: () => ({ message: 'The billing portal is not available yet.' }),
+    view,
+    cancelAtPeriodEnd: (portalSessionId, subscriptionId) =>
+      change(portalSessionId, subscriptionId, true),
+    resume: (portalSessionId, subscriptionId) => change(portalSessionId, subscriptionId, false),
   };
 }

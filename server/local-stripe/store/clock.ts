@@ -20,9 +20,25 @@ export class Clock {
     this.#offset = Number(this.#read.get()?.value ?? 0);
   }
 
+  #pinned: number | null = null;
+
   /** Unix seconds. */
   now(): number {
-    return Math.floor(Date.now() / 1000) + this.#offset;
+    return this.#pinned ?? Math.floor(Date.now() / 1000) + this.#offset;
+  }
+
+  /**
+   * Runs `fn` as if it were `time`, so work the clock skipped over (a renewal due last Tuesday)
+   * carries the time it was due rather than the time it was noticed.
+   */
+  at<T>(time: number, fn: () => T): T {
+    const previous = this.#pinned;
+    this.#pinned = Math.min(time, Math.floor(Date.now() / 1000) + this.#offset);
+    try {
+      return fn();
+    } finally {
+      this.#pinned = previous;
+    }
   }
 
   get offset(): number {

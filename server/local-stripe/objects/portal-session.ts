@@ -1,0 +1,25 @@
+import type Stripe from 'stripe';
+
+export function buildPortalSession(input: {
+  id: string;
+  customer: string;
+  url: string;
+  returnUrl: string | null;
+  locale: Stripe.BillingPortal.Session.Locale | null;
+  created: number;
+}): Stripe.BillingPortal.Session {
+  return {
+    id: input.id,
+    object: 'billing_portal.session',
+    configuration: 'bpc_local_default',
+    created: input.created,
+    customer: input.customer,
+    customer_account: null,
+    flow: null,
+    livemode: false,
+    locale: input.locale,
+    on_behalf_of: null,
+    return_url: input.returnUrl,
+    url: input.url,
+  };
+}
