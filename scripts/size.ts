@@ -13,9 +13,9 @@ const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KB`;
 for (const file of files) {
   const code = await readFile(file);
   const gzipped = gzipSync(code, { level: 9 }).length;
-  const verdict = gzipped <= BUDGET ? 'within' : `${kb(gzipped - BUDGET)} over`;
+  const verdict = gzipped <= BUDGET ? 'within' : `${gzipped - BUDGET} B over`;
   console.log(
-    `${file.padEnd(34)} ${kb(code.length).padStart(8)} min ${kb(gzipped).padStart(8)} min+gzip` +
-      `  (${verdict} the ${kb(BUDGET)} budget)`,
+    `${file.padEnd(34)} min ${String(code.length).padStart(6)} B   min+gzip ${String(gzipped).padStart(6)} B` +
+      ` (${kb(gzipped)}; ${verdict} the ${BUDGET} B budget)`,
   );
 }

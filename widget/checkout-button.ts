@@ -10,7 +10,7 @@ import {
   openBillingPortal,
   RequestFailure,
 } from './client.ts';
-import { CheckoutFailure, explain, type FailureCode } from './failure.ts';
+import { CheckoutFailure, explain, type Errand, type FailureCode } from './failure.ts';
 import { defaultLabel, findPrice, formatMoney, loadPlans, priceText } from './plans.ts';
 
 /**
@@ -170,8 +170,11 @@ export class CheckoutButton extends LitElement {
   declare private code: string;
   /** Whether `code` was typed by the buyer rather than set by the page. */
   private typed = false;
-  /** A purchase that got no answer keeps its idempotency key, so a retry cannot make a second session. */
-  private unanswered?: { body: string; key: string };
+  /**
+   * One idempotency key per purchase: a retry after no answer, or another click after a success,
+   * gets the same session back. An error answer ends the attempt; the next try gets a new key.
+   */
+  private attempt?: { body: string; key: string };
 
   private plans = new Task(this, {
     task: ([api]) => loadPlans(api),
@@ -252,28 +255,6 @@ export class CheckoutButton extends LitElement {
     this.code = '';
   }
 
-  private get billingOrDefault(): 'monthly' | 'annual' {
-    return this.billing === 'annual' ? 'annual' : 'monthly';
-  }
-
-  /**
-   * The code in the input, upper-cased, once it has the form of a code, or the rule it breaks.
-   * Neither while it is empty or too short: the buyer is still typing.
-   */
-  private typedCode(): { code?: string; refusal?: string } {
-    if (this.promo == null || !this.code.trim()) return {};
-    const parsed = PromotionCode.safeParse(this.code);
-    if (parsed.success) return { code: parsed.data };
-    const typing = parsed.error.issues.every((issue) => issue.code === 'too_small');
-    return typing ? {} : { refusal: PROMOTION_CODE_RULE };
-  }
-
-  /** The server's verdict, if it is about the code in the input now. */
-  private verdict(code: string | undefined): PromotionCheck | undefined {
-    const { status, value } = this.promotion;
-    return code && status === TaskStatus.COMPLETE && value?.code === code ? value : undefined;
-  }
-
   // Lifecycle
 
   override willUpdate(changed: PropertyValues<this>): void {
@@ -329,14 +310,13 @@ export class CheckoutButton extends LitElement {
       cancelUrl: this.cancelUrl || undefined,
     };
     const body = JSON.stringify(params);
-    if (this.unanswered?.body !== body) this.unanswered = { body, key: newIdempotencyKey() };
-    const idempotencyKey = this.unanswered.key;
+    if (this.attempt?.body !== body) this.attempt = { body, key: newIdempotencyKey() };
+    const idempotencyKey = this.attempt.key;
     const response = await createCheckoutSession(params, { api, token, signal, idempotencyKey });
     if (response.success) {
-      this.unanswered = undefined;
       return { url: response.data.checkoutUrl, sessionId: response.data.checkoutId };
     }
-    if (response.status) this.unanswered = undefined;
+    if (response.status) this.attempt = undefined;
     throw explain('checkout', response.status, response.message, !!promotionCode);
   }
 
@@ -346,6 +326,28 @@ export class CheckoutButton extends LitElement {
     } catch (error) {
       throw this.explainFailure('portal', error);
     }
+  }
+
+  private get billingOrDefault(): 'monthly' | 'annual' {
+    return this.billing === 'annual' ? 'annual' : 'monthly';
+  }
+
+  /**
+   * The code in the input, upper-cased, once it has the form of a code, or the rule it breaks.
+   * Neither while it is empty or too short: the buyer is still typing.
+   */
+  private typedCode(): { code?: string; refusal?: string } {
+    if (this.promo == null || !this.code.trim()) return {};
+    const parsed = PromotionCode.safeParse(this.code);
+    if (parsed.success) return { code: parsed.data };
+    const typing = parsed.error.issues.every((issue) => issue.code === 'too_small');
+    return typing ? {} : { refusal: PROMOTION_CODE_RULE };
+  }
+
+  /** The server's verdict, if it is about the code in the input now. */
+  private verdict(code: string | undefined): PromotionCheck | undefined {
+    const { status, value } = this.promotion;
+    return code && status === TaskStatus.COMPLETE && value?.code === code ? value : undefined;
   }
 
   /** The code to send; refused before any request when its format or the server already said no. */
@@ -362,7 +364,7 @@ export class CheckoutButton extends LitElement {
     return code;
   }
 
-  private explainFailure(errand: 'checkout' | 'portal', error: unknown): unknown {
+  private explainFailure(errand: Errand, error: unknown): unknown {
     return error instanceof RequestFailure ? explain(errand, error.status, error.message) : error;
   }
 

@@ -127,6 +127,27 @@ describe('<checkout-button> checkout', () => {
     expect(button(element).getAttribute('aria-busy')).to.equal('false');
   });
 
+  it('gives a second click after a success the same session, not a new one', async () => {
+    const token = await tokenFor(newUserId());
+    const element = await fixture<CheckoutButton>(
+      html`<checkout-button plan="BASIC" api=${stack.apiUrl} token=${token}></checkout-button>`,
+    );
+    watcher = watchRequests();
+    const first = nextEvent(element, 'checkout-redirect', { preventDefault: true });
+    button(element).click();
+    const { detail: created } = await first;
+    await element.updateComplete;
+
+    const second = nextEvent(element, 'checkout-redirect', { preventDefault: true });
+    button(element).click();
+
+    expect((await second).detail).to.deep.equal(created);
+    const [firstPost, secondPost] = checkoutPosts();
+    expect(secondPost!.headers.get('Idempotency-Key')).to.equal(
+      firstPost!.headers.get('Idempotency-Key'),
+    );
+  });
+
   it('makes one session from a double click', async () => {
     const token = await tokenFor(newUserId());
     const element = await fixture<CheckoutButton>(
@@ -365,6 +386,33 @@ describe('<checkout-button> checkout', () => {
     expect(failed!.headers.get('Idempotency-Key')).to.not.equal(
       retried!.headers.get('Idempotency-Key'),
     );
+  });
+
+  it('asks the buyer to wait when the server limits their attempts', async () => {
+    const strict = await startStack({ RATE_LIMIT_PER_MINUTE: '1' });
+    try {
+      const element = await fixture<CheckoutButton>(html`
+        <checkout-button
+          plan="PRO"
+          api=${strict.apiUrl}
+          token=${await tokenFor(newUserId(), strict.id)}
+        ></checkout-button>
+      `);
+      const redirect = nextEvent(element, 'checkout-redirect', { preventDefault: true });
+      button(element).click();
+      await redirect;
+
+      const failure = nextEvent(element, 'checkout-error');
+      button(element).click();
+
+      expect((await failure).detail).to.deep.equal({
+        status: 429,
+        code: 'rate-limited',
+        message: 'Too many attempts. Please wait a minute and try again.',
+      });
+    } finally {
+      await stopStack(strict.id);
+    }
   });
 
   it('clears the error when the buyer tries again', async () => {

@@ -74,6 +74,15 @@ describe('the typed client, without the element', () => {
     });
   });
 
+  it('calls the server it was loaded from, when served as /widget.mjs', async () => {
+    const token = await tokenFor(newUserId());
+    const widget = (await import(`${api}/widget.mjs`)) as typeof import('../../widget/index.ts');
+
+    const response = await widget.createCheckoutSession({ planId: 'weekly' }, { token });
+
+    expect(response.success).to.equal(true);
+  });
+
   it('returns a failure with status 0 when the server cannot be reached', async () => {
     const gone = await startStack();
     await stopStack(gone.id);
