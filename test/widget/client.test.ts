@@ -5,6 +5,7 @@ import {
   getCheckoutSession,
   newIdempotencyKey,
 } from '../../widget/client.ts';
+import type * as Widget from '../../widget/index.ts';
 import { mainStack, newUserId, startStack, stopStack, tokenFor } from './support/commands.ts';
 
 describe('the typed client, without the element', () => {
@@ -76,7 +77,7 @@ describe('the typed client, without the element', () => {
 
   it('calls the server it was loaded from, when served as /widget.mjs', async () => {
     const token = await tokenFor(newUserId());
-    const widget = (await import(`${api}/widget.mjs`)) as typeof import('../../widget/index.ts');
+    const widget = (await import(`${api}/widget.mjs`)) as typeof Widget;
 
     const response = await widget.createCheckoutSession({ planId: 'weekly' }, { token });
 
