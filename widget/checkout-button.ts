@@ -350,16 +350,16 @@ export class CheckoutButton extends LitElement {
     return code && status === TaskStatus.COMPLETE && value?.code === code ? value : undefined;
   }
 
-  /** The code to send; refused before any request when its format or the server already said no. */
+  /** The code to send; refused before any request when its form or the server already said no. */
   private acceptedCode(): string | undefined {
     if (this.promo == null || !this.code.trim()) return undefined;
-    const { code, refusal } = this.typedCode();
+    const { code } = this.typedCode();
     const verdict = this.verdict(code);
-    const reason = code
-      ? verdict?.valid === false
+    const reason = !code
+      ? PROMOTION_CODE_RULE
+      : verdict?.valid === false
         ? verdict.message
-        : undefined
-      : (refusal ?? PROMOTION_CODE_RULE);
+        : undefined;
     if (reason) throw new CheckoutFailure(0, 'promotion-code-refused', reason);
     return code;
   }
