@@ -28,16 +28,21 @@ export class WebhookProcessor {
   verify(rawBody: Buffer, signature: string | undefined): Stripe.Event {
     if (!signature) throw badRequest('Missing Stripe-Signature header', 'signature_missing');
     for (const secret of this.deps.secrets) {
+      let event: Stripe.Event;
       try {
-        return this.deps.stripe.webhooks.constructEvent(
+        event = this.deps.stripe.webhooks.constructEvent(
           rawBody,
           signature,
           secret,
           SIGNATURE_TOLERANCE_SECONDS,
         );
       } catch {
-        // Try the next secret; the error below speaks for all of them.
+        continue; // Try the next secret; the error below speaks for all of them.
       }
+      // A signed body that is no event can never be applied: a 500 would only be retried for days.
+      if (!isEventEnvelope(event))
+        throw badRequest('Webhook body is not a Stripe event', 'event_malformed');
+      return event;
     }
     throw badRequest('Webhook signature verification failed', 'signature_invalid');
   }
@@ -130,4 +135,22 @@ export class WebhookProcessor {
     storage.payments.setStatus(paymentIntentId, status);
     storage.entitlements.refresh(purchase.user_id, now);
   }
+}
+
+function isEventEnvelope(value: unknown): value is Stripe.Event {
+  const event = value as Partial<Record<'id' | 'type' | 'created' | 'data', unknown>> | null;
+  const data = event?.data as { object?: unknown } | null | undefined;
+  return (
+    typeof event === 'object' &&
+    event !== null &&
+    typeof event.id === 'string' &&
+    event.id !== '' &&
+    typeof event.type === 'string' &&
+    Number.isInteger(event.created) &&
+    typeof data === 'object' &&
+    data !== null &&
+    typeof data.object === 'object' &&
+    data.object !== null &&
+    !Array.isArray(data.object)
+  );
 }

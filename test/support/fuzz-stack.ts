@@ -1,6 +1,7 @@
 // A whole Tilldrop for the hostile-input tests: like `startStack`, but with the demo routes mounted
 // (they are public whenever the local Stripe runs), the production logger at `trace` level
 // captured in memory, and a way to tell whether a request wrote anything to the database.
+import Database from 'better-sqlite3';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -17,7 +18,7 @@ export const TEST_SERVER_API_KEY = 'test-server-api-key-0123456789abcdef';
 export interface HostileStack extends Stack {
   /** Every log line the server (and its local Stripe) wrote, in order. */
   logs: string[];
-  /** Rows inserted, updated or deleted on the server's connection since it opened. */
+  /** A number that changes whenever the server commits a write, and only then. */
   writes(): number;
 }
 
@@ -42,9 +43,9 @@ export async function startHostileStack(
   });
   const localStripe = running.localStripe!;
   const tokens = new AccessTokens(TEST_AUTH_SECRET);
-  // `total_changes()` counts every row a statement on this connection wrote, even one later
-  // overwritten with the same value, so an unchanged count means nothing was written at all.
-  const totalChanges = running.storage.db.prepare<[], { n: number }>('SELECT total_changes() AS n');
+  // SQLite's data_version, read on a second connection, moves exactly when another connection
+  // commits: a write rolled back with its failed transaction does not count, as it should not.
+  const observer = new Database(databasePath, { readonly: true });
   return {
     apiUrl: running.url,
     localStripeUrl: localStripe.url,
@@ -56,9 +57,10 @@ export async function startHostileStack(
     control: new LocalStripeControl(localStripe.url),
     databasePath,
     logs,
-    writes: () => totalChanges.get()!.n,
+    writes: () => observer.pragma('data_version', { simple: true }) as number,
     tokenFor: (userId, lifetimeSeconds) => tokens.sign(userId, lifetimeSeconds),
     async close() {
+      observer.close();
       await running.close();
       rmSync(dir, { recursive: true, force: true });
     },
