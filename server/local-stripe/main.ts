@@ -1,6 +1,10 @@
 import { startLocalStripe } from './index.ts';
 
-// `npm run stripe:local`: the local Stripe on its own, configured from the environment.
+// `npm run stripe:local`: the local Stripe on its own, configured from the environment:
+//   LOCAL_STRIPE_PORT (12111), LOCAL_STRIPE_HOST (127.0.0.1),
+//   LOCAL_STRIPE_DATABASE_PATH (./data/local-stripe.sqlite), LOCAL_STRIPE_SECRET_KEY (sk_test_local),
+//   LOCAL_STRIPE_WEBHOOK_URL with LOCAL_STRIPE_WEBHOOK_SECRET (a whsec_ secret) to receive events.
+// Point the SDK at it with `new Stripe(key, { host, port, protocol: 'http' })`.
 const env = process.env;
 const webhookUrl = env['LOCAL_STRIPE_WEBHOOK_URL'];
 const webhookSecret = env['LOCAL_STRIPE_WEBHOOK_SECRET'];
