@@ -89,15 +89,17 @@ export class CheckoutService {
     );
     if (reusable) return reusable;
 
-    const customerId = await stripeCall(() => ensureCustomer(stripe, storage, userId));
+    // The code is judged before a customer is made, so a refused code leaves nothing behind; a
+    // buyer without a customer yet cannot hold a code restricted to one anyway.
     const promotion = request.promotionCode
       ? await resolvePromotionCode(stripe, request.promotionCode, {
           entry,
           price,
-          customerId,
+          customerId: storage.customers.customerIdFor(userId),
           hasPaidBefore: storage.hasPaidBefore(userId),
         }).catch(rethrowUnlessApp)
       : undefined;
+    const customerId = await stripeCall(() => ensureCustomer(stripe, storage, userId));
 
     const metadata = { userId, planId: entry.id, plan: entry.plan, billing: entry.billing };
     const session = await stripeCall(() =>

@@ -194,18 +194,38 @@ describe('fuzzing every public route', () => {
       schema: CreateCheckoutParams,
       auth: true,
       created: (json: unknown) => CheckoutResponse.parse(json),
+      // Found by a long run: a refused promotion code used to leave a new Stripe customer behind.
+      examples: [
+        [
+          '{"planId":"plan_basic","promotionCode":"NOPE"}',
+          'application/json',
+          'hostile',
+          'new-buyer-1',
+          [],
+        ],
+      ],
     },
     {
       path: '/api/subscription/create-checkout',
       schema: SubscriptionCheckoutBody,
       auth: true,
       created: (json: unknown) => SubscriptionCheckoutCreated.parse(json),
+      examples: [
+        [
+          '{"plan":"BASIC","promotionCode":"nope"}',
+          'application/json',
+          'hostile',
+          'new-buyer-2',
+          [],
+        ],
+      ],
     },
     {
       path: '/api/create-checkout-session',
       schema: CreateSessionBody,
       auth: false,
       created: (json: unknown) => SessionCreated.parse(json),
+      examples: [],
     },
   ] as const;
 
@@ -251,7 +271,7 @@ describe('fuzzing every public route', () => {
             if (response.status === 200) route.created(response.json);
           },
         ),
-        runs(120),
+        { ...runs(120), examples: route.examples as never },
       );
     });
   }
