@@ -7,7 +7,7 @@ import pino from 'pino';
 import type Stripe from 'stripe';
 import { parseEnv } from '../../server/config.ts';
 import { LocalStripeControl } from '../../server/local-stripe/control-client.ts';
-import { startServer, type RunningServer } from '../../server/runtime.ts';
+import { startServer, type RunningServer, type StartOptions } from '../../server/runtime.ts';
 import { AccessTokens } from '../../server/http/auth.ts';
 import { createStripeClient } from '../../server/stripe/client.ts';
 
@@ -25,7 +25,9 @@ export interface Stack {
   close(): Promise<void>;
 }
 
-export async function startStack(options: { env?: Record<string, string> } = {}): Promise<Stack> {
+export async function startStack(
+  options: { env?: Record<string, string>; extraRoutes?: StartOptions['extraRoutes'] } = {},
+): Promise<Stack> {
   const dir = mkdtempSync(join(tmpdir(), 'tilldrop-test-'));
   const databasePath = join(dir, 'tilldrop.sqlite');
   const env = parseEnv({
@@ -37,7 +39,10 @@ export async function startStack(options: { env?: Record<string, string> } = {})
     LOG_LEVEL: 'silent',
     ...options.env,
   });
-  const running = await startServer(env, { logger: pino({ level: env.LOG_LEVEL }) });
+  const running = await startServer(env, {
+    logger: pino({ level: env.LOG_LEVEL }),
+    extraRoutes: options.extraRoutes,
+  });
   const localStripe = running.localStripe!;
   const tokens = new AccessTokens(TEST_AUTH_SECRET);
   return {

@@ -1,0 +1,79 @@
+// Subscribing on the demo pricing page in Chromium: widget → API → hosted payment page →
+// webhook → entitlement → success page.
+import assert from 'node:assert/strict';
+import { after, afterEach, before, describe, it } from 'node:test';
+import { count } from '../support/events.ts';
+import {
+  chooseBilling,
+  paidSuccessPage,
+  payWithCard,
+  startCheckout,
+  text,
+  typePromotionCode,
+  widgetFor,
+} from './support/buyer.ts';
+import { CARDS, startDemo, type Demo } from './support/demo.ts';
+
+describe('subscribing from the demo pricing page', () => {
+  let demo: Demo;
+  before(async () => {
+    demo = await startDemo();
+  });
+  afterEach((t) => demo.finishTest(t.name));
+  after(() => demo?.close());
+
+  it('subscribes to PRO annual with ANNUAL50 and shows it active at the discounted price', async () => {
+    const page = await demo.buyer('alice');
+    await chooseBilling(page, 'annual');
+
+    const verdict = await typePromotionCode(page, 'PRO', 'ANNUAL50');
+    const sessionId = await startCheckout(page, 'PRO');
+    const checkoutTotal = await text(page.getByText('Total due today').locator('..'));
+    await payWithCard(page, CARDS.paid);
+    const success = await paidSuccessPage(page);
+
+    assert.equal(verdict.valid, true, verdict.message);
+    assert.match(checkoutTotal, /\$95\.00/);
+    assert.equal(success.summary, 'PRO · annual · active');
+    assert.equal(success.facts['Amount paid'], '$190.00 $95.00');
+    assert.equal(new URL(page.url()).searchParams.get('session_id'), sessionId);
+    assert.equal(count(demo.stack, 'entitlements', "user_id = 'alice' AND plan = 'PRO'"), 1);
+  });
+
+  it('shows a PRO annual subscriber who tries again the widget’s "already subscribed" message with a manage link', async () => {
+    const page = await demo.buyer('bob');
+    await chooseBilling(page, 'annual');
+    await startCheckout(page, 'PRO');
+    await payWithCard(page, CARDS.paid);
+    await paidSuccessPage(page);
+
+    await page.goto(`${demo.url}/?billing=annual`);
+    const widget = widgetFor(page, 'PRO');
+    await widget.getByRole('button', { name: /^Subscribe to PRO/ }).click();
+    const alert = widget.getByRole('alert');
+    await alert.filter({ hasText: 'already subscribed' }).waitFor();
+    const manage = widget.getByRole('button', { name: 'Manage subscription' });
+    const message = await text(alert);
+    await manage.click();
+    await page.waitForURL(/\/p\/session\//);
+
+    assert.match(message, /You are already subscribed to this plan/);
+    assert.equal(count(demo.stack, 'checkout_sessions', "user_id = 'bob'"), 1);
+  });
+
+  it('takes a declined card, then a good one, and shows the subscription active', async () => {
+    const page = await demo.buyer('carol');
+    await chooseBilling(page, 'monthly');
+    await startCheckout(page, 'BASIC');
+
+    await payWithCard(page, CARDS.declined);
+    const decline = await text(page.getByRole('alert').first());
+    await payWithCard(page, CARDS.paid);
+    const success = await paidSuccessPage(page);
+
+    assert.match(decline, /declined/i);
+    assert.equal(success.summary, 'BASIC · monthly · active');
+    assert.equal(success.facts['Amount paid'], '$9.00');
+    assert.equal(count(demo.stack, 'payments', "user_id = 'carol' AND status = 'paid'"), 1);
+  });
+});

@@ -1,0 +1,91 @@
+// What a buyer does with their mouse and keyboard, written once for every end-to-end test.
+import type { Locator, Page } from 'playwright-core';
+
+export type PlanName = 'BASIC' | 'PRO' | 'weekly' | 'one-time';
+
+/** The `<checkout-button>` on a plan's card; Playwright's locators see into its shadow root. */
+export const widgetFor = (page: Page, plan: PlanName): Locator =>
+  page.locator(`.plan[data-plan="${plan}"] checkout-button`);
+
+/** Flips the monthly/annual switch, as a buyer clicks its label. */
+export async function chooseBilling(page: Page, billing: 'monthly' | 'annual'): Promise<void> {
+  await page.locator(`label[for="billing-${billing}"]`).click();
+  await page.locator(`checkout-button[plan="PRO"][billing="${billing}"]`).waitFor();
+}
+
+interface PromoVerdict {
+  code: string;
+  valid: boolean;
+  message: string;
+}
+
+/** Types a promotion code into a plan's widget; resolves with the widget's `checkout-promo` verdict. */
+export async function typePromotionCode(
+  page: Page,
+  plan: PlanName,
+  code: string,
+): Promise<PromoVerdict> {
+  // Listening before typing, so a verdict that comes back quickly is not missed.
+  await page.evaluate(() => {
+    const verdict = new Promise((resolve) =>
+      document.addEventListener(
+        'checkout-promo',
+        (event) => resolve((event as CustomEvent).detail),
+        {
+          once: true,
+        },
+      ),
+    );
+    Object.assign(window, { nextPromoVerdict: verdict });
+  });
+  await widgetFor(page, plan).getByLabel('Promotion code').fill(code);
+  return page.evaluate(
+    () => (window as unknown as { nextPromoVerdict: Promise<PromoVerdict> }).nextPromoVerdict,
+  );
+}
+
+/** Clicks the plan's button and lands on the local Stripe's hosted checkout page. */
+export async function startCheckout(page: Page, plan: PlanName): Promise<string> {
+  await widgetFor(page, plan)
+    .getByRole('button', { name: /^(Subscribe|Buy)/ })
+    .click();
+  await page.waitForURL(/\/c\/pay\/cs_/);
+  return decodeURIComponent(new URL(page.url()).pathname.split('/').pop()!);
+}
+
+/** Fills in the hosted payment page and submits it. */
+export async function payWithCard(
+  page: Page,
+  card: string,
+  buyer = { email: 'buyer@example.com', name: 'Demo Buyer' },
+): Promise<void> {
+  const email = page.locator('input[name="email"]');
+  if ((await email.getAttribute('readonly')) === null) await email.fill(buyer.email);
+  await page.locator('input[name="cardNumber"]').fill(card);
+  await page.locator('input[name="cardExpiry"]').fill('12 / 34');
+  await page.locator('input[name="cardCvc"]').fill('123');
+  await page.locator('input[name="billingName"]').fill(buyer.name);
+  await page.getByRole('button', { name: /^(Subscribe|Pay)$/ }).click();
+}
+
+/** The success page once it says the purchase is confirmed and shows the amount. */
+export async function paidSuccessPage(
+  page: Page,
+): Promise<{ summary: string; facts: Record<string, string> }> {
+  await page.waitForURL(/\/subscription\/success\?session_id=/);
+  await page.locator('#result[data-state="paid"]').waitFor();
+  await page.locator('#facts dt', { hasText: 'Amount paid' }).waitFor();
+  return { summary: await text(page.locator('#summary')), facts: await facts(page) };
+}
+
+/** The success page's facts list as "term → value". */
+export async function facts(page: Page): Promise<Record<string, string>> {
+  const terms = await page.locator('#facts dt').allTextContents();
+  const values = await page.locator('#facts dd').allTextContents();
+  return Object.fromEntries(terms.map((term, i) => [term.trim(), values[i]?.trim() ?? '']));
+}
+
+/** The text as the buyer reads it: table cells and lines apart, whitespace collapsed. */
+export async function text(locator: Locator): Promise<string> {
+  return (await locator.innerText()).replace(/\s+/g, ' ').trim();
+}
