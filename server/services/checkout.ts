@@ -37,8 +37,6 @@ export const MESSAGES = {
   failed: 'Failed to create checkout session',
 } as const;
 
-// Stripe allows at most 24 hours; a minute of margin keeps clock skew from tipping us over it.
-const SESSION_LIFETIME_SECONDS = 24 * 60 * 60 - 60;
 // A reused session must leave the buyer time to pay.
 const REUSE_MARGIN_SECONDS = 30 * 60;
 
@@ -119,7 +117,7 @@ export class CheckoutService {
           allowed_payment_method_types: ['card'],
           success_url: successUrl,
           cancel_url: cancelUrl,
-          expires_at: nowSeconds() + SESSION_LIFETIME_SECONDS,
+          // No expires_at: Stripe's default is the 24 hours we want, measured on Stripe's own clock.
         },
         {
           idempotencyKey: `tilldrop-checkout-${idempotencyKey ? `${digest(userId)}-${idempotencyKey}` : randomUUID()}`,
