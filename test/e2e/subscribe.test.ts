@@ -5,9 +5,11 @@ import { after, afterEach, before, describe, it } from 'node:test';
 import { count } from '../support/events.ts';
 import {
   chooseBilling,
+  facts,
   paidSuccessPage,
   payWithCard,
   startCheckout,
+  switchBuyer,
   text,
   typePromotionCode,
   widgetFor,
@@ -41,28 +43,33 @@ describe('subscribing from the demo pricing page', () => {
   });
 
   it('shows a PRO annual subscriber who tries again the widget’s "already subscribed" message with a manage link', async () => {
-    const page = await demo.buyer('bob');
+    const page = await demo.buyer('carol');
     await chooseBilling(page, 'annual');
     await startCheckout(page, 'PRO');
     await payWithCard(page, CARDS.paid);
     await paidSuccessPage(page);
-
     await page.goto(`${demo.url}/?billing=annual`);
+    await switchBuyer(page, 'bob');
+    const noticeForBob = await page.locator('#current-plan').isVisible();
+
+    await switchBuyer(page, 'carol');
+    const notice = await text(page.locator('#current-plan'));
     const widget = widgetFor(page, 'PRO');
     await widget.getByRole('button', { name: /^Subscribe to PRO/ }).click();
     const alert = widget.getByRole('alert');
     await alert.filter({ hasText: 'already subscribed' }).waitFor();
-    const manage = widget.getByRole('button', { name: 'Manage subscription' });
     const message = await text(alert);
-    await manage.click();
+    await widget.getByRole('button', { name: 'Manage subscription' }).click();
     await page.waitForURL(/\/p\/session\//);
 
+    assert.equal(noticeForBob, false);
+    assert.match(notice, /^Carol already has Pro, billed yearly/);
     assert.match(message, /You are already subscribed to this plan/);
-    assert.equal(count(demo.stack, 'checkout_sessions', "user_id = 'bob'"), 1);
+    assert.equal(count(demo.stack, 'checkout_sessions', "user_id = 'carol'"), 1);
   });
 
   it('takes a declined card, then a good one, and shows the subscription active', async () => {
-    const page = await demo.buyer('carol');
+    const page = await demo.buyer('ivan');
     await chooseBilling(page, 'monthly');
     await startCheckout(page, 'BASIC');
 
@@ -74,6 +81,29 @@ describe('subscribing from the demo pricing page', () => {
     assert.match(decline, /declined/i);
     assert.equal(success.summary, 'BASIC · monthly · active');
     assert.equal(success.facts['Amount paid'], '$9.00');
-    assert.equal(count(demo.stack, 'payments', "user_id = 'carol' AND status = 'paid'"), 1);
+    assert.equal(count(demo.stack, 'payments', "user_id = 'ivan' AND status = 'paid'"), 1);
+  });
+
+  it('shows the purchase before its webhooks arrive, and the amount paid once they do', async () => {
+    const page = await demo.buyer('judy');
+    await chooseBilling(page, 'monthly');
+    await startCheckout(page, 'PRO');
+    await demo.stack.control.holdWebhooks(true);
+
+    let early: Record<string, string>;
+    try {
+      await payWithCard(page, CARDS.paid);
+      await page.locator('#result[data-state="paid"]').waitFor();
+      early = await facts(page);
+    } finally {
+      await demo.stack.control.holdWebhooks(false);
+    }
+    await demo.stack.control.deliverPending();
+    const success = await paidSuccessPage(page);
+
+    assert.equal(early.Status, 'Active');
+    assert.equal(early['Amount paid'], undefined);
+    assert.equal(success.summary, 'PRO · monthly · active');
+    assert.equal(success.facts['Amount paid'], '$19.00');
   });
 });

@@ -7,6 +7,12 @@ export type PlanName = 'BASIC' | 'PRO' | 'weekly' | 'one-time';
 export const widgetFor = (page: Page, plan: PlanName): Locator =>
   page.locator(`.plan[data-plan="${plan}"] checkout-button`);
 
+/** Picks another demo buyer in the header's switcher, which signs them in and reloads the page. */
+export async function switchBuyer(page: Page, userId: string): Promise<void> {
+  await Promise.all([page.waitForEvent('load'), page.selectOption('#demo-user', userId)]);
+  await page.locator('#demo-user:enabled').waitFor();
+}
+
 /** Flips the monthly/annual switch, as a buyer clicks its label. */
 export async function chooseBilling(page: Page, billing: 'monthly' | 'annual'): Promise<void> {
   await page.locator(`label[for="billing-${billing}"]`).click();
