@@ -60,6 +60,8 @@ const PROMOTIONS: SeedPromotion[] = [
   { code: 'ANNUAL50', percentOff: 50, metadata: { billing: 'annual' } },
   { code: 'EXPIRED10', percentOff: 10, expired: true },
   { code: 'WELCOME', percentOff: 15, firstTimeTransaction: true },
+  // The code in the subscription API's documented example, so that example works as written.
+  { code: 'PROMO2024', percentOff: 10 },
 ];
 
 /**

@@ -12,12 +12,6 @@ describe('POST /api/subscription/create-checkout (seed 004)', () => {
   before(async () => {
     stack = await startStack();
     token = await stack.tokenFor('user-pro');
-    // The seed's own example uses PROMO2024; a site owner would have created it in Stripe.
-    const coupon = await stack.stripe.coupons.create({ percent_off: 10, duration: 'once' });
-    await stack.stripe.promotionCodes.create({
-      code: 'PROMO2024',
-      promotion: { type: 'coupon', coupon: coupon.id },
-    });
   });
   after(() => stack.close());
 
