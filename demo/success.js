@@ -41,6 +41,7 @@ const link = (href, text, secondary = false) =>
 
 /** Polls the session until it is paid for, expired, or clearly left unpaid. */
 async function follow(sessionId) {
+  let open = false;
   for (let attempt = 0; ; attempt++) {
     const answer = await getJson(`/payment/checkout/${encodeURIComponent(sessionId)}`);
     if (answer.status === 404) return missing();
@@ -48,17 +49,22 @@ async function follow(sessionId) {
       const session = answer.body.data;
       if (session.fulfilled) return paid(session);
       if (session.status === 'expired') return expired(session);
-      if (session.status === 'open' && attempt >= 2) unpaid(session);
+      open = session.status === 'open';
+      // Right after paying the answer is already "paid"; an open one a moment later was not paid.
+      if (open && attempt >= 2) unpaid(session);
     }
-    if (attempt === 60) {
-      return show('error', {
-        title: 'We could not confirm this purchase yet',
-        text: 'Your payment may still be on its way. Reload this page in a minute, or check your account.',
-        actions: [link('/account', 'Go to your account')],
-      });
-    }
+    // An unpaid session keeps its "continue to payment" view; anything else gets an honest maybe.
+    if (attempt === 60) return open ? undefined : notConfirmed();
     await sleep(Math.min(500 + attempt * 250, 3000));
   }
+}
+
+function notConfirmed() {
+  show('error', {
+    title: 'We could not confirm this purchase yet',
+    text: 'Your payment may still be on its way. Reload this page in a minute, or check your account.',
+    actions: [link('/account', 'Go to your account')],
+  });
 }
 
 function missing() {
@@ -73,7 +79,6 @@ function expired(session) {
   show('expired', {
     title: 'This checkout expired',
     text: 'It was left open too long, and nothing was charged. Pick a plan to start again.',
-    summary: '',
     facts: [
       ['Plan', planName(session.plan)],
       ['Status', 'Expired'],
