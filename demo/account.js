@@ -1,6 +1,5 @@
 // The account page: the current plan from GET /api/subscription, "Manage subscription" through
 // the billing portal, and the payment history from GET /api/payments.
-/* global document, location, window */
 import {
   getJson,
   h,

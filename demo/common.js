@@ -1,6 +1,5 @@
 // What every demo page shares: the demo sign-in, JSON requests to the API and how things read.
 // The lint config knows Node's globals, not the browser's:
-/* global document, location, fetch, setTimeout, Option */
 
 /** The demo's buyers; any of them can buy anything, which is the point of switching. */
 export const USERS = [

@@ -1,6 +1,5 @@
 // The pricing page: prices and savings from GET /api/plans, the monthly/annual switch (which only
 // flips the `billing` attribute of the BASIC and PRO buttons) and the buyer's current plan.
-/* global document, location, history, URL, URLSearchParams */
 import { getJson, h, loadAccount, money, mountUserSwitcher, planName, userName } from './common.js';
 
 const PER = { week: '/week', month: '/month', year: '/year' };

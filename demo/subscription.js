@@ -1,6 +1,5 @@
 // /subscription is Stripe's cancel URL (`?canceled=true`); without that, the account page is
 // where a subscription is shown.
-/* global location, URLSearchParams */
 import { loadAccount, mountUserSwitcher } from './common.js';
 
 if (new URLSearchParams(location.search).get('canceled') !== 'true') {

@@ -1,7 +1,6 @@
 // The success page: shows what was bought as soon as it is true. GET /payment/checkout/{id} asks
 // Stripe itself while the session is open here, so a buyer who beats the webhook is not told
-// "not yet"; the amount comes from the payment history once the payment is recorded.
-/* global document, location, URLSearchParams */
+// "not yet". The session carries what Stripe charged, discount included.
 import {
   getJson,
   h,
@@ -16,8 +15,6 @@ import {
 } from './common.js';
 
 const ICONS = { paid: '✓', expired: '!', unpaid: '…', missing: '?', error: '!' };
-// Stripe keeps a Checkout session open for at most a day; nothing paid for it is older.
-const SESSION_MAX_AGE_MS = 24 * 60 * 60 * 1000;
 
 const $ = (selector) => document.querySelector(selector);
 const capitalize = (word) => word.charAt(0).toUpperCase() + word.slice(1).replace(/_/g, ' ');
@@ -111,52 +108,26 @@ async function paid(session) {
     ['Status', capitalize(status)],
   ];
   if (subscription?.renewsAt) facts.push(['Renews on', longDate(subscription.renewsAt)]);
-  const render = (payment) =>
-    show('paid', {
-      title: `Thank you, ${userName(current.userId)}!`,
-      text: 'Your purchase is confirmed. A receipt is on your account page.',
-      summary: purchaseLine(session.plan, session.billing, status),
-      facts: payment ? [...facts, ['Amount paid', paidAmount(payment, session)]] : facts,
-      actions: [link('/account', 'Go to your account'), link('/', 'Back to pricing', true)],
-    });
-  render();
-  const payment = await paymentFor(session);
-  if (payment) render(payment);
+  if (session.amountTotal !== null) facts.push(['Amount paid', paidAmount(session)]);
+  show('paid', {
+    title: `Thank you, ${userName(current.userId)}!`,
+    text: 'Your purchase is confirmed. A receipt is on your account page.',
+    summary: purchaseLine(session.plan, session.billing, status),
+    facts,
+    actions: [link('/account', 'Go to your account'), link('/', 'Back to pricing', true)],
+  });
 }
 
-/** The amount, with the list price struck through when a promotion code took something off. */
-function paidAmount(payment, session) {
-  const list = plans.find((price) => price.id === session.planId);
-  const amount = money(payment.amount, payment.currency, { exact: true });
-  return list && list.amount > payment.amount
-    ? [h('s', {}, money(list.amount, list.currency, { exact: true })), ' ', amount]
+/** The amount, with the price before the discount struck through when a code took something off. */
+function paidAmount(session) {
+  const amount = money(session.amountTotal, session.currency, { exact: true });
+  return session.amountSubtotal > session.amountTotal
+    ? [h('s', {}, money(session.amountSubtotal, session.currency, { exact: true })), ' ', amount]
     : amount;
-}
-
-/**
- * The payment this checkout made. Invoices arrive by webhook, so it may take a moment; the
- * newest payment not older than the session is it.
- */
-async function paymentFor(session) {
-  const since = Date.parse(session.expiresAt) - SESSION_MAX_AGE_MS;
-  const kind = session.billing === 'once' ? 'one_time' : 'invoice';
-  for (let attempt = 0; attempt < 40; attempt++) {
-    const answer = await getJson('/api/payments?limit=5');
-    const payment = answer.ok
-      ? answer.body.data.find(
-          (p) => p.kind === kind && p.status === 'paid' && Date.parse(p.createdAt) >= since,
-        )
-      : undefined;
-    if (payment) return payment;
-    await sleep(Math.min(500 + attempt * 250, 3000));
-  }
-  return undefined;
 }
 
 const account = await loadAccount();
 mountUserSwitcher(account.userId);
-const plansAnswer = await getJson('/api/plans');
-const plans = plansAnswer.ok ? plansAnswer.body.plans : [];
 const sessionId = new URLSearchParams(location.search).get('session_id');
 if (sessionId) {
   await follow(sessionId);

@@ -53,6 +53,9 @@ export class CheckoutStatus {
       expiresAt: isoFromUnix(session.expires_at),
       checkoutUrl: session.status === 'open' ? session.url : null,
       fulfilled: session.fulfilled_at !== null,
+      currency: session.currency,
+      amountSubtotal: session.amount_subtotal,
+      amountTotal: session.amount_total,
     };
   }
 }

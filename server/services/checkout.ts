@@ -8,6 +8,7 @@ import type { PriceBook } from './catalog.ts';
 import { resolvePromotionCode } from './promotions.ts';
 import { ensureCustomer } from './customers.ts';
 import { digest } from './idempotency.ts';
+import { amountsOf } from './fulfilment.ts';
 
 export interface CheckoutRequest {
   userId: string;
@@ -138,6 +139,7 @@ export class CheckoutService {
       expires_at: session.expires_at,
       created_at: session.created,
       fulfilled_at: null,
+      ...amountsOf(session),
     };
     storage.sessions.insert(stored);
     return storage.sessions.find(session.id)!;

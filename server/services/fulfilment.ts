@@ -1,6 +1,7 @@
 import type Stripe from 'stripe';
 import type { CatalogEntry } from '../../shared/index.ts';
 import type { Storage } from '../storage/index.ts';
+import type { SessionAmounts } from '../storage/checkout-sessions.ts';
 import type { StoredSubscription } from '../storage/subscriptions.ts';
 import type { PriceBook } from './catalog.ts';
 
@@ -14,6 +15,12 @@ export interface PreparedSubscription {
 
 const TERMINAL = new Set(['canceled', 'incomplete_expired']);
 const PAID = new Set(['paid', 'no_payment_required']);
+
+export const amountsOf = (session: Stripe.Checkout.Session): SessionAmounts => ({
+  currency: session.currency,
+  amount_subtotal: session.amount_subtotal,
+  amount_total: session.amount_total,
+});
 
 export const idOf = (value: string | { id: string } | null | undefined) =>
   typeof value === 'string' ? value : (value?.id ?? null);
@@ -130,13 +137,14 @@ export class Fulfilment {
         expires_at: session.expires_at,
         created_at: session.created,
         fulfilled_at: null,
+        ...amountsOf(session),
       });
     }
     if (!PAID.has(session.payment_status)) {
       storage.sessions.close(session.id, 'complete', session.payment_status);
       return false;
     }
-    if (!storage.sessions.markFulfilled(session.id, now)) return false;
+    if (!storage.sessions.markFulfilled(session.id, now, amountsOf(session))) return false;
     const customerId = idOf(session.customer);
     if (customerId) storage.customers.remember(userId, customerId, now);
 

@@ -13,14 +13,21 @@ export interface StoredSession {
   expires_at: number;
   created_at: number;
   fulfilled_at: number | null;
+  currency: string | null;
+  amount_subtotal: number | null;
+  amount_total: number | null;
 }
+
+export type SessionAmounts = Pick<StoredSession, 'currency' | 'amount_subtotal' | 'amount_total'>;
 
 export function checkoutSessionStore(db: Db) {
   const insert = db.prepare<StoredSession>(
     `INSERT INTO checkout_sessions
-       (id, user_id, catalog_id, mode, status, payment_status, url, promotion_code, idempotency_key, expires_at, created_at, fulfilled_at)
+       (id, user_id, catalog_id, mode, status, payment_status, url, promotion_code, idempotency_key,
+        expires_at, created_at, fulfilled_at, currency, amount_subtotal, amount_total)
      VALUES
-       (@id, @user_id, @catalog_id, @mode, @status, @payment_status, @url, @promotion_code, @idempotency_key, @expires_at, @created_at, @fulfilled_at)
+       (@id, @user_id, @catalog_id, @mode, @status, @payment_status, @url, @promotion_code, @idempotency_key,
+        @expires_at, @created_at, @fulfilled_at, @currency, @amount_subtotal, @amount_total)
      ON CONFLICT (id) DO NOTHING`,
   );
   const byId = db.prepare<[string], StoredSession>('SELECT * FROM checkout_sessions WHERE id = ?');
@@ -41,8 +48,9 @@ export function checkoutSessionStore(db: Db) {
        url = CASE WHEN @status = 'open' THEN url ELSE NULL END
      WHERE id = @id AND status = 'open'`,
   );
-  const markFulfilled = db.prepare<{ id: string; now: number }>(
-    `UPDATE checkout_sessions SET fulfilled_at = @now, status = 'complete', url = NULL
+  const markFulfilled = db.prepare<{ id: string; now: number } & SessionAmounts>(
+    `UPDATE checkout_sessions SET fulfilled_at = @now, status = 'complete', url = NULL,
+       currency = @currency, amount_subtotal = @amount_subtotal, amount_total = @amount_total
      WHERE id = @id AND fulfilled_at IS NULL`,
   );
 
@@ -61,6 +69,7 @@ export function checkoutSessionStore(db: Db) {
     close: (id: string, status: 'complete' | 'expired', paymentStatus: string) =>
       setStatus.run({ id, status, paymentStatus }).changes > 0,
     /** True for the one caller that fulfils the session; every later caller gets false. */
-    markFulfilled: (id: string, now: number) => markFulfilled.run({ id, now }).changes > 0,
+    markFulfilled: (id: string, now: number, amounts: SessionAmounts) =>
+      markFulfilled.run({ id, now, ...amounts }).changes > 0,
   };
 }

@@ -90,4 +90,10 @@ export const migrations: readonly string[] = [
   );
   CREATE INDEX stripe_events_by_created ON stripe_events (created);
   `,
+  /* 2 */ `
+  -- What the buyer pays, as Stripe computed it (a code typed on Stripe's page changes it).
+  ALTER TABLE checkout_sessions ADD COLUMN currency TEXT;
+  ALTER TABLE checkout_sessions ADD COLUMN amount_subtotal INTEGER;
+  ALTER TABLE checkout_sessions ADD COLUMN amount_total INTEGER;
+  `,
 ];

@@ -45,6 +45,10 @@ export const CheckoutState = z.object({
   checkoutUrl: z.url().nullable(),
   /** True once the purchase has been recorded and the buyer has what they paid for. */
   fulfilled: z.boolean(),
+  /** What Stripe charges for it, in minor units, after any discount. */
+  currency: z.string().nullable(),
+  amountSubtotal: z.number().int().nullable(),
+  amountTotal: z.number().int().nullable(),
 });
 export type CheckoutState = z.infer<typeof CheckoutState>;
 

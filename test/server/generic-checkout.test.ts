@@ -99,6 +99,7 @@ describe('POST /payment/checkout and GET /payment/checkout/{id} (seed 000)', () 
     assert.equal(data.planId, 'weekly');
     assert.equal(data.checkoutUrl, created.body.data.checkoutUrl);
     assert.equal(data.fulfilled, false);
+    assert.deepEqual([data.currency, data.amountSubtotal, data.amountTotal], ['usd', 499, 499]);
   });
 
   it('hides a session from anyone but its owner', async () => {

@@ -124,6 +124,10 @@ describe('a purchase from checkout to entitlement', () => {
       assert.equal(state.body.data.status, 'complete');
       assert.equal(state.body.data.fulfilled, true);
       assert.equal(state.body.data.checkoutUrl, null);
+      assert.deepEqual(
+        [state.body.data.currency, state.body.data.amountSubtotal, state.body.data.amountTotal],
+        ['usd', 1900, 1900],
+      );
       assert.equal(entitlementOf('early-bird')?.plan, 'PRO');
     } finally {
       await stack.control.holdWebhooks(false);
