@@ -271,7 +271,7 @@ describe('fuzzing every public route', () => {
             if (response.status === 200) route.created(response.json);
           },
         ),
-        { ...runs(120), examples: route.examples as never },
+        { ...runs(2500), examples: route.examples as never },
       );
     });
   }
@@ -288,7 +288,7 @@ describe('fuzzing every public route', () => {
           assert.match(String(response.headers['set-cookie']), /access_token=.*httponly/i);
         }
       }),
-      runs(60),
+      runs(1000),
     );
   });
 
@@ -346,7 +346,7 @@ describe('fuzzing every public route', () => {
           assert.ok(expected.includes(response.status), response.text);
         }
       }),
-      runs(200),
+      runs(5000),
     );
   });
 
@@ -410,7 +410,7 @@ describe('fuzzing every public route', () => {
             assert.ok(response.headers.allow, 'a 405 names what is allowed');
         },
       ),
-      runs(150),
+      runs(2000),
     );
   });
 
@@ -447,7 +447,7 @@ describe('fuzzing every public route', () => {
 
         assert.equal(response.status, 400, response.text);
       }),
-      runs(150),
+      runs(3000),
     );
   });
 
@@ -474,7 +474,7 @@ describe('fuzzing every public route', () => {
 
         assert.equal(response.status, 400, response.text);
       }),
-      runs(100),
+      runs(2000),
     );
   });
 
@@ -543,7 +543,7 @@ describe('fuzzing every public route', () => {
           }
         },
       ),
-      runs(150),
+      runs(2500),
     );
   });
 
