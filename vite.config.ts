@@ -1,8 +1,9 @@
-import { defineConfig } from 'vite';
+import { defineConfig, parseAst, type Plugin } from 'vite';
 
 // Two builds of the widget, Lit included: an ES module (served at /widget.mjs) and a classic
 // script for a plain <script src> (served at /widget.js).
 export default defineConfig({
+  plugins: [collapseTemplateWhitespace()],
   build: {
     target: 'es2022',
     emptyOutDir: true,
@@ -13,11 +14,62 @@ export default defineConfig({
       fileName: (format) => (format === 'es' ? 'checkout-button.js' : 'checkout-button.classic.js'),
     },
     rolldownOptions: {
-      // Library mode keeps ES output readable for other bundlers; ours goes straight to browsers.
-      output: { minify: true },
+      // Library mode keeps ES output readable for other bundlers, with the annotations they
+      // tree-shake by; ours goes straight to browsers, which need neither.
+      output: { minify: true, comments: false, generatedCode: { symbols: false } },
       // The classic script finds its origin through document.currentScript; import.meta.url,
       // which becomes undefined there, is only the module build's fallback.
       checks: { emptyImportMeta: false },
     },
   },
 });
+
+/**
+ * Lit keeps its css`` and html`` templates as written, indentation included, and every buyer
+ * downloads it. A run of whitespace that breaks a line becomes one space: the same styles and,
+ * outside <pre>, the same rendering.
+ */
+function collapseTemplateWhitespace(): Plugin {
+  return {
+    name: 'collapse-template-whitespace',
+    // After TypeScript is compiled away, so the code parses as JavaScript.
+    enforce: 'post',
+    transform(code, id) {
+      if (!id.includes('/widget/')) return null;
+      const edits: { start: number; end: number; text: string }[] = [];
+      visit(parseAst(code), (node) => {
+        if (node.type !== 'TaggedTemplateExpression') return;
+        const tag = node.tag as { type: string; name?: string };
+        if (tag.type !== 'Identifier' || (tag.name !== 'css' && tag.name !== 'html')) return;
+        for (const quasi of (node.quasi as { quasis: Node[] }).quasis) {
+          let text = code.slice(quasi.start, quasi.end).replace(/\s*\n\s*/g, ' ');
+          // In CSS no space around braces, semicolons and commas, or after a colon, means anything.
+          if (tag.name === 'css')
+            text = text.replace(/\s*([{};,])\s*/g, '$1').replace(/:\s+/g, ':');
+          edits.push({ start: quasi.start, end: quasi.end, text });
+        }
+      });
+      let collapsed = code;
+      for (const { start, end, text } of edits.sort((a, b) => b.start - a.start)) {
+        collapsed = collapsed.slice(0, start) + text + collapsed.slice(end);
+      }
+      return { code: collapsed, map: null };
+    },
+  };
+}
+
+interface Node {
+  type: string;
+  start: number;
+  end: number;
+  [key: string]: unknown;
+}
+
+function visit(value: unknown, onNode: (node: Node) => void): void {
+  if (Array.isArray(value)) {
+    for (const item of value) visit(item, onNode);
+  } else if (value && typeof value === 'object') {
+    if ('type' in value) onNode(value as Node);
+    for (const child of Object.values(value)) visit(child, onNode);
+  }
+}

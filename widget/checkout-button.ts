@@ -1,7 +1,11 @@
 import { LitElement, css, html, nothing, type PropertyValues } from 'lit';
 import { Task, TaskStatus, initialState } from '@lit/task';
 import type { PromotionCheck } from '../shared/api/plans.ts';
-import { PROMOTION_CODE_RULE, PromotionCode } from '../shared/promotion-code.ts';
+import {
+  isUnfinishedPromotionCode,
+  normalizePromotionCode,
+  PROMOTION_CODE_RULE,
+} from '../shared/promotion-code.ts';
 import {
   checkPromotionCode,
   createCheckoutSession,
@@ -169,47 +173,57 @@ export class CheckoutButton extends LitElement {
   /** The promotion code as it stands in the input. */
   declare private code: string;
   /** Whether `code` was typed by the buyer rather than set by the page. */
-  private typed = false;
+  #typed = false;
   /**
    * One idempotency key per purchase: a retry after no answer, or another click after a success,
    * gets the same session back. An error answer ends the attempt; the next try gets a new key.
    */
-  private attempt?: { body: string; key: string };
+  #attempt?: { body: string; key: string };
 
-  private plans = new Task(this, {
+  #plans = new Task(this, {
     task: ([api]) => loadPlans(api),
     args: () => [this.api] as const,
     onError: (error) => console.warn(`Tilldrop: no prices from ${this.api}:`, error),
   });
 
   /** The server's verdict on a well-formed code; the format is judged as it is typed. */
-  private promotion = new Task(this, {
+  #promotion = new Task(this, {
     task: async ([api, plan, billing, code], { signal }) => {
       if (!code) return initialState;
-      // Let the buyer finish typing; each keystroke aborts the wait before it becomes a request.
-      await pause(300, signal);
+      // Let the buyer finish typing: a keystroke within the pause aborts this run before it asks.
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      signal.throwIfAborted();
       return checkPromotionCode(code, plan ?? '', billing, { api, signal });
     },
-    args: () => [this.api, this.plan, this.billingOrDefault, this.typedCode().code] as const,
+    args: () => [this.api, this.plan, this.#billingOrDefault, this.#typedCode().code] as const,
     onComplete: ({ code, valid, message }) => {
-      if (this.typed) this.emit('checkout-promo', { code, valid, message });
+      if (this.#typed) this.#emit('checkout-promo', { code, valid, message });
     },
   });
 
   /** Leaving the page, for Stripe Checkout or the billing portal: one pending state, one error. */
-  private departure = new Task(this, {
-    task: ([errand], { signal }) =>
-      errand === 'portal' ? this.requestPortal(signal) : this.requestCheckout(signal),
+  #departure = new Task<[Errand], Departure>(this, {
+    task: async ([errand], { signal }) => {
+      try {
+        return await (errand === 'portal'
+          ? this.#requestPortal(signal)
+          : this.#requestCheckout(signal));
+      } catch (error) {
+        throw error instanceof RequestFailure
+          ? explain(errand, error.status, error.message)
+          : error;
+      }
+    },
     autoRun: false,
     onComplete: ({ url, sessionId }) => {
-      if (!sessionId || this.emit('checkout-redirect', { sessionId, url }, true)) {
-        window.location.assign(url);
+      if (!sessionId || this.#emit('checkout-redirect', { sessionId, url }, true)) {
+        location.assign(url);
       }
     },
     onError: (error) => {
       if (error instanceof CheckoutFailure) {
         const { status, code, message } = error;
-        this.emit('checkout-error', { status, code, message });
+        this.#emit('checkout-error', { status, code, message });
       }
     },
   });
@@ -217,15 +231,15 @@ export class CheckoutButton extends LitElement {
   // Properties
 
   static override properties = {
-    plan: { attribute: 'plan' },
-    billing: { attribute: 'billing' },
-    promo: { attribute: 'promo' },
-    label: { attribute: 'label' },
-    api: { attribute: 'api' },
-    token: { attribute: 'token' },
+    plan: {},
+    billing: {},
+    promo: {},
+    label: {},
+    api: {},
+    token: {},
     successUrl: { attribute: 'success-url' },
     cancelUrl: { attribute: 'cancel-url' },
-    disabled: { attribute: 'disabled', type: Boolean, reflect: true },
+    disabled: { type: Boolean, reflect: true },
     code: { state: true },
   };
 
@@ -260,48 +274,43 @@ export class CheckoutButton extends LitElement {
   override willUpdate(changed: PropertyValues<this>): void {
     if (changed.has('promo')) {
       this.code = this.promo ?? '';
-      this.typed = false;
+      this.#typed = false;
     }
   }
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
-    this.departure.abort();
+    this.#departure.abort();
   }
 
   // Handlers
 
-  private onInput(event: InputEvent): void {
+  #onInput(event: InputEvent): void {
     this.code = (event.target as HTMLInputElement).value;
-    this.typed = true;
-    const { refusal } = this.typedCode();
-    if (refusal) this.emit('checkout-promo', { code: this.code, valid: false, message: refusal });
+    this.#typed = true;
+    const { refusal } = this.#typedCode();
+    if (refusal) this.#emit('checkout-promo', { code: this.code, valid: false, message: refusal });
   }
 
-  private onSubmit(event: SubmitEvent): void {
+  #onSubmit(event: SubmitEvent): void {
     event.preventDefault();
     // A second click while the first is on its way must not make a second session.
-    if (this.disabled || this.departure.status === TaskStatus.PENDING) return;
-    void this.departure.run(['checkout']);
+    if (this.disabled || this.#departure.status === TaskStatus.PENDING) return;
+    void this.#departure.run(['checkout']);
   }
 
-  private onManage(): void {
-    if (this.emit('checkout-manage', {}, true)) void this.departure.run(['portal']);
+  #onManage(): void {
+    if (this.#emit('checkout-manage', {}, true)) void this.#departure.run(['portal']);
   }
 
-  private async requestCheckout(signal: AbortSignal): Promise<Departure> {
-    const { api, token, plan = '', billingOrDefault: billing } = this;
-    const promotionCode = this.acceptedCode();
-    let plans;
-    try {
-      plans = await loadPlans(api);
-    } catch (error) {
-      throw this.explainFailure('checkout', error);
-    }
-    const price = findPrice(plans, plan, billing);
+  async #requestCheckout(signal: AbortSignal): Promise<Departure> {
+    const { api, token, plan = '' } = this;
+    const billing = this.#billingOrDefault;
+    const promotionCode = this.#acceptedCode();
+    const price = findPrice(await loadPlans(api), plan, billing);
     if (!price)
       throw explain('checkout', 404, `the server sells no ${plan} plan billed ${billing}`);
-    this.emit('checkout-start', { plan, billing, planId: price.id, promotionCode });
+    this.#emit('checkout-start', { plan, billing, planId: price.id, promotionCode });
 
     const params = {
       planId: price.id,
@@ -310,66 +319,53 @@ export class CheckoutButton extends LitElement {
       cancelUrl: this.cancelUrl || undefined,
     };
     const body = JSON.stringify(params);
-    if (this.attempt?.body !== body) this.attempt = { body, key: newIdempotencyKey() };
-    const idempotencyKey = this.attempt.key;
+    if (this.#attempt?.body !== body) this.#attempt = { body, key: newIdempotencyKey() };
+    const idempotencyKey = this.#attempt.key;
     const response = await createCheckoutSession(params, { api, token, signal, idempotencyKey });
     if (response.success) {
       return { url: response.data.checkoutUrl, sessionId: response.data.checkoutId };
     }
-    if (response.status) this.attempt = undefined;
+    if (response.status) this.#attempt = undefined;
     throw explain('checkout', response.status, response.message, !!promotionCode);
   }
 
-  private async requestPortal(signal: AbortSignal): Promise<Departure> {
-    try {
-      return { url: await openBillingPortal({ api: this.api, token: this.token, signal }) };
-    } catch (error) {
-      throw this.explainFailure('portal', error);
-    }
+  async #requestPortal(signal: AbortSignal): Promise<Departure> {
+    return { url: await openBillingPortal({ api: this.api, token: this.token, signal }) };
   }
 
-  private get billingOrDefault(): 'monthly' | 'annual' {
+  get #billingOrDefault(): 'monthly' | 'annual' {
     return this.billing === 'annual' ? 'annual' : 'monthly';
   }
 
   /**
    * The code in the input, upper-cased, once it has the form of a code, or the rule it breaks.
-   * Neither while it is empty or too short: the buyer is still typing.
+   * Neither while it is empty, nor while it is too short unless the buyer has `finished` typing.
    */
-  private typedCode(): { code?: string; refusal?: string } {
+  #typedCode(finished = false): { code?: string; refusal?: string } {
     if (this.promo == null || !this.code.trim()) return {};
-    const parsed = PromotionCode.safeParse(this.code);
-    if (parsed.success) return { code: parsed.data };
-    const typing = parsed.error.issues.every((issue) => issue.code === 'too_small');
+    const code = normalizePromotionCode(this.code);
+    if (code) return { code };
+    const typing = !finished && isUnfinishedPromotionCode(this.code);
     return typing ? {} : { refusal: PROMOTION_CODE_RULE };
   }
 
   /** The server's verdict, if it is about the code in the input now. */
-  private verdict(code: string | undefined): PromotionCheck | undefined {
-    const { status, value } = this.promotion;
+  #verdict(code: string | undefined): PromotionCheck | undefined {
+    const { status, value } = this.#promotion;
     return code && status === TaskStatus.COMPLETE && value?.code === code ? value : undefined;
   }
 
   /** The code to send; refused before any request when its form or the server already said no. */
-  private acceptedCode(): string | undefined {
-    if (this.promo == null || !this.code.trim()) return undefined;
-    const { code } = this.typedCode();
-    const verdict = this.verdict(code);
-    const reason = !code
-      ? PROMOTION_CODE_RULE
-      : verdict?.valid === false
-        ? verdict.message
-        : undefined;
+  #acceptedCode(): string | undefined {
+    const { code, refusal } = this.#typedCode(true);
+    const verdict = this.#verdict(code);
+    const reason = refusal ?? (verdict?.valid === false ? verdict.message : undefined);
     if (reason) throw new CheckoutFailure(0, 'promotion-code-refused', reason);
     return code;
   }
 
-  private explainFailure(errand: Errand, error: unknown): unknown {
-    return error instanceof RequestFailure ? explain(errand, error.status, error.message) : error;
-  }
-
   /** Every event bubbles out of the shadow root, so the page can listen anywhere above. */
-  private emit<K extends keyof CheckoutEventDetails>(
+  #emit<K extends keyof CheckoutEventDetails>(
     name: K,
     detail: CheckoutEventDetails[K],
     cancelable = false,
@@ -382,19 +378,21 @@ export class CheckoutButton extends LitElement {
   // Render
 
   override render() {
-    const price = this.plans.value && findPrice(this.plans.value, this.plan, this.billingOrDefault);
-    const busy = this.departure.status === TaskStatus.PENDING;
+    const price =
+      this.#plans.value && findPrice(this.#plans.value, this.plan, this.#billingOrDefault);
+    const busy = this.#departure.status === TaskStatus.PENDING;
     const failure =
-      this.departure.status === TaskStatus.ERROR && this.departure.error instanceof CheckoutFailure
-        ? this.departure.error
+      this.#departure.status === TaskStatus.ERROR &&
+      this.#departure.error instanceof CheckoutFailure
+        ? this.#departure.error
         : undefined;
     const showPromo = this.promo != null;
-    const { code, refusal } = this.typedCode();
-    const verdict = this.verdict(code);
+    const { code, refusal } = this.#typedCode();
+    const verdict = this.#verdict(code);
     const refused =
       !!refusal || verdict?.valid === false || failure?.code === 'promotion-code-refused';
 
-    return html`<form novalidate @submit=${this.onSubmit}>
+    return html`<form novalidate @submit=${this.#onSubmit}>
       ${
         price
           ? html`<p part="price">
@@ -428,11 +426,11 @@ export class CheckoutButton extends LitElement {
                   spellcheck="false"
                   maxlength="50"
                   aria-describedby="code-message"
-                  aria-invalid=${refused ? 'true' : 'false'}
+                  aria-invalid=${refused}
                   .value=${this.code}
                   ?disabled=${this.disabled}
                   ?readonly=${busy}
-                  @input=${this.onInput}
+                  @input=${this.#onInput}
                 />
               </span>`
             : nothing
@@ -440,7 +438,7 @@ export class CheckoutButton extends LitElement {
         <button
           part="button"
           type="submit"
-          aria-busy=${busy ? 'true' : 'false'}
+          aria-busy=${busy}
           aria-disabled=${busy ? 'true' : nothing}
           ?disabled=${this.disabled}
         >
@@ -459,7 +457,7 @@ export class CheckoutButton extends LitElement {
               ${
                 refusal ??
                 (code &&
-                  this.promotion.render({
+                  this.#promotion.render({
                     pending: () => 'Checking the code…',
                     complete: (check) => check.message,
                     error: () =>
@@ -473,7 +471,7 @@ export class CheckoutButton extends LitElement {
         ${failure?.message}
         ${
           failure?.code === 'already-subscribed'
-            ? html`<button part="manage" type="button" @click=${this.onManage}>
+            ? html`<button part="manage" type="button" @click=${this.#onManage}>
                 Manage subscription
               </button>`
             : nothing
@@ -500,20 +498,6 @@ export interface CheckoutEventDetails {
   'checkout-error': { status: number; code: FailureCode; message: string };
   'checkout-promo': { code: string; valid: boolean; message: string };
   'checkout-manage': Record<string, never>;
-}
-
-function pause(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(resolve, ms);
-    signal.addEventListener(
-      'abort',
-      () => {
-        clearTimeout(timer);
-        reject(signal.reason);
-      },
-      { once: true },
-    );
-  });
 }
 
 // A page that includes the script twice (or both builds) keeps the first definition.
