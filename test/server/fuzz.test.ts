@@ -29,7 +29,7 @@ import {
   hostileValue,
   pathSegment,
 } from '../support/fuzz-arbitraries.ts';
-import { send, type RawResponse } from '../support/fuzz-http.ts';
+import { send, sendBytes, type RawResponse } from '../support/fuzz-http.ts';
 import {
   secretsIn,
   startHostileStack,
@@ -325,7 +325,8 @@ describe('fuzzing every public route', () => {
         ];
         const response = await probe('GET', `${path}${search}`, headers);
 
-        assert.equal(response.wrote && !path.startsWith('/payment/checkout/'), false);
+        // Only the success page's status read may write: it syncs a paid session from Stripe.
+        if (!path.startsWith('/payment/checkout/')) assert.equal(response.wrote, false, path);
         if (path.startsWith('/api/promotion-codes/') && response.status < 300) {
           PromotionCheck.parse(response.json);
         }
@@ -544,6 +545,108 @@ describe('fuzzing every public route', () => {
         },
       ),
       runs(2500),
+    );
+  });
+
+  it('malformed HTTP on the socket: refused with a 4xx or a closed connection, never a crash', async () => {
+    const line = fc.oneof(
+      {
+        weight: 4,
+        arbitrary: fc.constantFrom(
+          'POST /payment/checkout HTTP/1.1',
+          'POST /api/create-checkout-session HTTP/1.1',
+          'POST /api/webhooks/stripe HTTP/1.1',
+          'GET /api/plans HTTP/1.1',
+          'GET /api/plans HTTP/1.0',
+        ),
+      },
+      {
+        weight: 1,
+        arbitrary: fc.constantFrom(
+          'GET /api/plans HTTP/9.9',
+          'GET  /api/plans HTTP/1.1',
+          'GET /api/plans',
+          'G\u0000T /api/plans HTTP/1.1',
+          'GET http://evil.example/api/plans HTTP/1.1',
+          'GET * HTTP/1.1',
+        ),
+      },
+    );
+    const header = fc.oneof(
+      {
+        weight: 4,
+        arbitrary: fc.oneof(
+          fc.constantFrom(
+            'Content-Length: 2',
+            'Content-Length: 5',
+            'Content-Length: 19',
+            'Content-Length: 50',
+            'Transfer-Encoding: chunked',
+            'Content-Type: application/json',
+            'Authorization: Bearer x',
+            'Stripe-Signature: t=1,v1=00',
+          ),
+          headerText(60).map((text) => `X-Fuzz: ${text}`),
+        ),
+      },
+      {
+        // What request smuggling and parser confusion are made of.
+        weight: 1,
+        arbitrary: fc.constantFrom(
+          'Host: 127.0.0.1',
+          'Content-Length: -1',
+          'Content-Length: 5, 6',
+          'Transfer-Encoding: chunked, identity',
+          'Transfer-Encoding: xchunked',
+          ' folded: continuation',
+          'No-Colon-Here',
+          `X-Huge: ${'h'.repeat(20_000)}`,
+        ),
+      },
+    );
+    const body = fc.constantFrom(
+      '',
+      '{}',
+      '0\r\n\r\n',
+      '5\r\n{"a":\r\n0\r\n\r\n',
+      'zz\r\n',
+      '{"planId":"weekly"}',
+    );
+    const request = fc
+      .tuple(
+        line,
+        fc.oneof(
+          { weight: 4, arbitrary: fc.constant(true) },
+          { weight: 1, arbitrary: fc.constant(false) },
+        ),
+        fc.array(header, { maxLength: 6 }),
+        body,
+        fc.oneof(
+          { weight: 9, arbitrary: fc.constant('\r\n') },
+          { weight: 1, arbitrary: fc.constant('\n') },
+        ),
+      )
+      .map(([first, host, headers, content, eol]) => {
+        // Without a Host header HTTP/1.1 stops at the door; with one, the rest gets read.
+        const lines = [first, ...(host ? ['Host: 127.0.0.1'] : []), ...headers, '', content];
+        return Buffer.from(lines.join(eol), 'latin1');
+      });
+    await fc.assert(
+      fc.asyncProperty(
+        fc.oneof(
+          { weight: 4, arbitrary: request },
+          { weight: 1, arbitrary: fc.uint8Array({ maxLength: 300 }).map(Buffer.from) },
+        ),
+        async (bytes) => {
+          const writes = stack.writes();
+
+          const status = await sendBytes(stack.apiUrl, bytes);
+
+          if (status !== null) assert.ok(status < 500, `answered ${status}`);
+          assert.equal(stack.writes(), writes);
+        },
+      ),
+      runs(500),
     );
   });
 

@@ -1,6 +1,7 @@
 // A raw HTTP client for hostile requests: any method, an unnormalized path, headers repeated in
 // the order given, and bytes for a body. `fetch` would clean most of that up before sending it.
 import { request as httpRequest, type IncomingHttpHeaders } from 'node:http';
+import { connect } from 'node:net';
 
 export interface RawRequest {
   method: string;
@@ -47,5 +48,28 @@ export function send(baseUrl: string, raw: RawRequest): Promise<RawResponse> {
     );
     outgoing.on('error', reject);
     outgoing.end(body);
+  });
+}
+
+/**
+ * Writes bytes straight to a socket, as a broken or malicious client would, and returns the status
+ * of the first answer, or null when the server closes the connection or keeps waiting for more.
+ */
+export function sendBytes(baseUrl: string, bytes: Buffer): Promise<number | null> {
+  const url = new URL(baseUrl);
+  return new Promise((resolve) => {
+    const chunks: Buffer[] = [];
+    // Not `end()`: Node closes a half-closed connection without answering what it read.
+    const socket = connect(Number(url.port), url.hostname, () => socket.write(bytes));
+    socket.setTimeout(150, () => socket.destroy());
+    socket.on('data', (chunk: Buffer) => {
+      chunks.push(chunk);
+      socket.setTimeout(20);
+    });
+    socket.on('error', () => undefined);
+    socket.on('close', () => {
+      const head = /^HTTP\/1\.[01] (\d{3})/.exec(Buffer.concat(chunks).toString('latin1'));
+      resolve(head ? Number(head[1]) : null);
+    });
   });
 }
