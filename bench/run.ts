@@ -1,0 +1,74 @@
+// `npm run bench [section…]`: every figure as the median of several runs, printed as a table and
+// written to bench/results.json. Sections: checkout, webhooks, koa, cold-start, widget.
+import { writeFileSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
+import { checkoutBench } from './checkout.ts';
+import { coldStartBench } from './cold-start.ts';
+import { koaVsBareBench } from './koa-vs-bare.ts';
+import { startTilldrop, type Tilldrop } from './processes.ts';
+import { table, type Row } from './report.ts';
+import { webhookBench } from './webhooks.ts';
+import { widgetRenderBench, widgetSizeBench } from './widget.ts';
+
+/** Runs per figure and seconds per run: long enough to settle, short enough for a few minutes in all. */
+const RUNS = 3;
+const SECONDS = 4;
+const CONNECTIONS = 10;
+
+/** Each section on a server of its own, so one section's rows never slow the next. */
+const onServer = (bench: (server: Tilldrop) => Promise<Row[]>) => async (): Promise<Row[]> => {
+  const server = await startTilldrop();
+  try {
+    return await bench(server);
+  } finally {
+    await server.stop();
+  }
+};
+
+const SECTIONS: Record<string, () => Promise<Row[]>> = {
+  checkout: onServer((server) =>
+    checkoutBench(server, { runs: RUNS, seconds: SECONDS, connections: CONNECTIONS }),
+  ),
+  webhooks: onServer((server) =>
+    webhookBench(server, {
+      runs: RUNS,
+      eventsPerRun: 9000,
+      duplicateShare: 0.2,
+      connections: CONNECTIONS,
+    }),
+  ),
+  koa: onServer((server) =>
+    koaVsBareBench(server, { runs: RUNS, seconds: SECONDS, connections: CONNECTIONS }),
+  ),
+  'cold-start': () => coldStartBench({ runs: 5 }),
+  widget: onServer(async (server) => [
+    ...widgetSizeBench(),
+    ...(await widgetRenderBench(server, { runs: 7 })),
+  ]),
+};
+
+const wanted = process.argv.slice(2);
+const unknown = wanted.filter((name) => !(name in SECTIONS));
+if (unknown.length) {
+  console.error(
+    `No such section: ${unknown.join(', ')}. Sections: ${Object.keys(SECTIONS).join(', ')}`,
+  );
+  process.exit(1);
+}
+
+const machine = `${cpus().length} × ${cpus()[0]?.model.trim() ?? 'unknown CPU'}, ${Math.round(totalmem() / 2 ** 30)} GB, Node ${process.version}`;
+console.log(`Tilldrop benchmarks on ${machine}\n`);
+const started = Date.now();
+const rows: Row[] = [];
+for (const [name, bench] of Object.entries(SECTIONS)) {
+  if (wanted.length && !wanted.includes(name)) continue;
+  console.error(`… ${name}`);
+  rows.push(...(await bench()));
+}
+console.log(`\n${table(rows)}\n`);
+console.log(`${Math.round((Date.now() - started) / 1000)} s in all.`);
+
+writeFileSync(
+  new URL('./results.json', import.meta.url),
+  `${JSON.stringify({ date: new Date().toISOString(), machine, runs: RUNS, seconds: SECONDS, rows }, null, 2)}\n`,
+);

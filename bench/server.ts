@@ -1,0 +1,27 @@
+// The server under test, in a process of its own so the load generator never shares its event
+// loop. Configured through the environment like `npm start`; reports its addresses over IPC.
+import pino from 'pino';
+import { parseEnv } from '../server/config.ts';
+import { startServer } from '../server/runtime.ts';
+import { widgetPageRoutes } from './widget-page.ts';
+
+export interface ServerReady {
+  apiUrl: string;
+  localStripeUrl: string;
+  localStripeKey: string;
+  webhookSecret: string;
+}
+
+const env = parseEnv(process.env);
+const running = await startServer(env, {
+  logger: pino({ level: env.LOG_LEVEL }),
+  extraRoutes: () => [widgetPageRoutes()],
+});
+const ready: ServerReady = {
+  apiUrl: running.url,
+  localStripeUrl: running.localStripe!.url,
+  localStripeKey: running.localStripe!.secretKey,
+  webhookSecret: running.webhookSecret,
+};
+process.send!({ ready });
+process.once('disconnect', () => void running.close().then(() => process.exit(0)));

@@ -1,0 +1,32 @@
+/** One figure: the median of several runs, with the spread that qualifies it. */
+export interface Figure {
+  median: number;
+  min: number;
+  max: number;
+  runs: number[];
+}
+
+export function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
+}
+
+/** Nearest-rank percentile, as latency histograms report it. */
+export function percentile(values: readonly number[], p: number): number {
+  if (values.length === 0) return Number.NaN;
+  const sorted = Float64Array.from(values).sort();
+  const rank = Math.ceil((p / 100) * sorted.length);
+  return sorted[Math.min(sorted.length, Math.max(1, rank)) - 1]!;
+}
+
+export function figure(runs: readonly number[]): Figure {
+  return { median: median(runs), min: Math.min(...runs), max: Math.max(...runs), runs: [...runs] };
+}
+
+/** Runs `times` times in turn, so slow drift on a noisy machine spreads over every variant. */
+export async function repeat<T>(times: number, run: (index: number) => Promise<T>): Promise<T[]> {
+  const results: T[] = [];
+  for (let index = 0; index < times; index++) results.push(await run(index));
+  return results;
+}
