@@ -15,7 +15,14 @@ export async function coldStartBench(options: { runs: number }): Promise<Row[]> 
   // The first start also fills tsx's transform cache; a restarted server finds it filled.
   await coldStart();
   const times = await repeat(options.runs, () => coldStart());
-  return [{ name: 'cold start to first GET /api/plans', unit: 'ms', value: figure(times) }];
+  return [
+    {
+      name: 'cold start to first GET /api/plans',
+      unit: 'ms',
+      value: figure(times),
+      note: 'node --import tsx server/main.ts, fresh database, tsx cache filled',
+    },
+  ];
 }
 
 async function coldStart(): Promise<number> {

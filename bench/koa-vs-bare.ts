@@ -51,25 +51,25 @@ export async function koaVsBareBench(server: Tilldrop, options: KoaOptions): Pro
     const failed = pairs.reduce((sum, pair) => sum + pair.koa.failed + pair.bare.failed, 0);
     return [
       {
-        name: `GET /api/plans via Koa, ${c} conn`,
+        name: `GET /api/plans, ${c} conn · Koa stack`,
         unit: 'req/s',
         value: figure(pairs.map((pair) => pair.koa.perSecond)),
         note: `${body.length} B of JSON, ${Object.keys(headers).length} headers${failed ? `, ${failed} failed` : ''}`,
       },
       {
-        name: `same response via bare node:http, ${c} conn`,
+        name: `GET /api/plans, ${c} conn · same response, bare node:http`,
         unit: 'req/s',
         value: figure(pairs.map((pair) => pair.bare.perSecond)),
       },
       {
-        name: 'Koa stack / bare node:http',
+        name: `GET /api/plans, ${c} conn · Koa / bare node:http`,
         unit: '%',
         value: ratio,
         target: '≥ 60%',
         met: ratio.median >= 60,
       },
       {
-        name: 'GET /api/plans via Koa p99',
+        name: `GET /api/plans, ${c} conn · Koa stack p99`,
         unit: 'ms',
         value: figure(pairs.map((pair) => pair.koa.p99)),
       },

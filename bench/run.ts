@@ -70,5 +70,5 @@ console.log(`${Math.round((Date.now() - started) / 1000)} s in all.`);
 
 writeFileSync(
   new URL('./results.json', import.meta.url),
-  `${JSON.stringify({ date: new Date().toISOString(), machine, runs: RUNS, seconds: SECONDS, rows }, null, 2)}\n`,
+  `${JSON.stringify({ date: new Date().toISOString(), machine, runs: RUNS, seconds: SECONDS, connections: CONNECTIONS, rows }, null, 2)}\n`,
 );

@@ -29,7 +29,7 @@ interface Delivery {
   payload: string;
 }
 
-interface Expected {
+interface Counts {
   events: number;
   purchases: number;
   invoices: number;
@@ -70,7 +70,6 @@ export async function webhookBench(server: Tilldrop, options: WebhookOptions): P
       signature: stripe.webhooks.generateTestHeaderString({ payload: delivery.payload, secret }),
     }));
     let next = 0;
-    const answered = new Set<string>();
     const result = await load({
       url: server.ready.apiUrl,
       connections: options.connections,
@@ -79,10 +78,9 @@ export async function webhookBench(server: Tilldrop, options: WebhookOptions): P
         {
           method: 'POST',
           path: '/api/webhooks/stripe',
-          setupRequest: (request, context) => {
-            // autocannon builds one request past the end; it is never sent.
+          setupRequest: (request) => {
+            // autocannon builds a request past the end on each connection; those are never sent.
             const delivery = signed[Math.min(next++, signed.length - 1)]!;
-            context.id = delivery.id;
             return {
               ...request,
               headers: {
@@ -92,26 +90,23 @@ export async function webhookBench(server: Tilldrop, options: WebhookOptions): P
               body: delivery.payload,
             };
           },
-          onResponse: (status, _body, context) => {
-            if (status === 200) answered.add(context.id as string);
-          },
         },
       ],
     });
     const after = counts();
-    const answeredCompleted = completed.filter((event) => answered.has(event.delivery.id));
-    refundable.push(...answeredCompleted.map((event) => event.paymentIntent));
-    const expected: Expected = {
-      events: answered.size,
-      purchases: answeredCompleted.length,
-      invoices: unique.filter((d) => d.id.startsWith('evt_bench_in_') && answered.has(d.id)).length,
-      refunds: unique.filter((d) => d.id.startsWith('evt_bench_re_') && answered.has(d.id)).length,
+    refundable.push(...completed.map((event) => event.paymentIntent));
+    // Every distinct event must leave exactly one row and one effect, however often it came.
+    const expected: Counts = {
+      events: unique.length,
+      purchases: completed.length,
+      invoices: third,
+      refunds: refunds.length,
     };
-    const mismatch = (Object.keys(expected) as (keyof Expected)[]).reduce(
+    const mismatch = (Object.keys(expected) as (keyof Counts)[]).reduce(
       (sum, key) => sum + Math.abs(after[key] - before[key] - expected[key]),
       0,
     );
-    return { result, expected, mismatch, sent: signed.length, unique: unique.length };
+    return { result, mismatch, sent: signed.length, unique: unique.length };
   };
 
   try {
@@ -121,10 +116,10 @@ export async function webhookBench(server: Tilldrop, options: WebhookOptions): P
     const unique = runs.reduce((sum, run) => sum + run.unique, 0);
     const sent = runs.reduce((sum, run) => sum + run.sent, 0);
     const perSecond = figure(runs.map((run) => run.result.perSecond));
-    const lost = figure(runs.map((run) => run.mismatch + run.result.failed));
+    const lost = figure(runs.map((run) => run.mismatch));
     return [
       {
-        name: `webhook ingest, ${options.connections} conn`,
+        name: `webhooks, ${options.connections} conn · signed events in`,
         unit: 'events/s',
         value: perSecond,
         target: '≥ 3,000 events/s',
@@ -132,12 +127,12 @@ export async function webhookBench(server: Tilldrop, options: WebhookOptions): P
         note: `${Math.round(options.duplicateShare * 100)}% duplicates mixed in${failed ? `, ${failed} failed` : ''}`,
       },
       {
-        name: 'webhook p99',
+        name: `webhooks, ${options.connections} conn · p99`,
         unit: 'ms',
         value: figure(runs.map((run) => run.result.p99)),
       },
       {
-        name: 'webhook events lost or applied twice',
+        name: 'webhooks · events lost or applied twice',
         unit: 'events',
         value: lost,
         target: '0',
@@ -247,7 +242,7 @@ function eventMaker(templates: Templates) {
   };
 }
 
-function countRows(db: Database.Database): () => Expected {
+function countRows(db: Database.Database): () => Counts {
   const count = (sql: string) => db.prepare<[], { n: number }>(sql).pluck(false);
   const events = count(`SELECT COUNT(*) AS n FROM stripe_events WHERE id LIKE 'evt_bench_%'`);
   const purchases = count(

@@ -34,13 +34,13 @@ export function widgetSizeBench(): Row[] {
     const gzipped = gzipSync(code, { level: 9 }).length;
     return [
       {
-        name: `widget ${name}, minified`,
+        name: `widget · ${name}, minified`,
         unit: 'KB',
         value: figure([code.length / 1024]),
         note: built,
       },
       {
-        name: `widget ${name}, min+gzip`,
+        name: `widget · ${name}, min+gzip`,
         unit: 'KB',
         value: figure([gzipped / 1024]),
         target: '≤ 10 KB',
@@ -91,7 +91,7 @@ export async function widgetRenderBench(
     const visits = await repeat(options.runs, visit);
     return [
       {
-        name: 'widget: page load to price shown',
+        name: 'widget · page load to price shown',
         unit: 'ms',
         value: figure(visits.map((v) => v.ms)),
         note:
