@@ -2,7 +2,10 @@ import type Stripe from 'stripe';
 import { digest } from './idempotency.ts';
 import { nowSeconds, type Storage } from '../storage/index.ts';
 
-/** One Stripe customer per user, created once: the idempotency key makes a concurrent twin harmless. */
+/**
+ * One Stripe customer per user, created once: the idempotency key makes a concurrent twin
+ * harmless, and the first one stored wins.
+ */
 export async function ensureCustomer(
   stripe: Stripe,
   storage: Storage,
@@ -14,5 +17,5 @@ export async function ensureCustomer(
     { metadata: { userId } },
     { idempotencyKey: `tilldrop-customer-${digest(userId)}` },
   );
-  return storage.customers.remember(userId, customer.id, nowSeconds());
+  return storage.customers.remember(userId, customer.id, nowSeconds()) ?? customer.id;
 }

@@ -72,7 +72,7 @@ export class Fulfilment {
     }
     const customerId = idOf(subscription.customer)!;
     const userId =
-      subscription.metadata?.userId || storage.customers.userIdFor(customerId) || stored?.user_id;
+      storage.customers.userIdFor(customerId) || subscription.metadata?.userId || stored?.user_id;
     if (!userId) return false;
     const item = subscription.items.data[0];
     const row: StoredSubscription = {

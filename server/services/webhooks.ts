@@ -109,8 +109,8 @@ export class WebhookProcessor {
     const { storage } = this.deps;
     const customerId = idOf(invoice.customer);
     const userId =
-      invoice.parent?.subscription_details?.metadata?.userId ??
-      (customerId && storage.customers.userIdFor(customerId));
+      (customerId && storage.customers.userIdFor(customerId)) ||
+      invoice.parent?.subscription_details?.metadata?.userId;
     if (!userId || !invoice.id) return;
     storage.payments.save({
       id: invoice.id,

@@ -9,16 +9,19 @@ export function customerStore(db: Db) {
   );
   const insert = db.prepare<{ userId: string; customerId: string; now: number }>(
     `INSERT INTO customers (user_id, stripe_customer_id, created_at)
-     VALUES (@userId, @customerId, @now) ON CONFLICT (user_id) DO NOTHING`,
+     VALUES (@userId, @customerId, @now) ON CONFLICT DO NOTHING`,
   );
 
   return {
     customerIdFor: (userId: string) => byUser.get(userId)?.stripe_customer_id,
     userIdFor: (customerId: string) => byCustomer.get(customerId)?.user_id,
-    /** Keeps the first customer recorded for a user; returns the one that is stored. */
-    remember(userId: string, customerId: string, now: number): string {
+    /**
+     * Keeps the first pairing: a user keeps their first customer and a customer its first user,
+     * whatever later metadata says. Returns the customer stored for the user.
+     */
+    remember(userId: string, customerId: string, now: number): string | undefined {
       insert.run({ userId, customerId, now });
-      return byUser.get(userId)!.stripe_customer_id;
+      return byUser.get(userId)?.stripe_customer_id;
     },
   };
 }

@@ -184,6 +184,31 @@ describe('POST /api/webhooks/stripe', () => {
     assert.equal(stack.running.storage.sessions.find(session.id)?.status, 'expired');
   });
 
+  it("keeps a subscription with the customer's owner when its metadata names someone else", async () => {
+    const priceId = await priceIdOf(stack, 'plan_basic');
+    const now = Math.floor(Date.now() / 1000);
+    stack.running.storage.customers.remember('first-owner', 'cus_owned', now);
+    const edited = subscriptionObject({
+      id: 'sub_edited_metadata',
+      customer: 'cus_owned',
+      userId: 'someone-else',
+      priceId,
+      status: 'active',
+      periodStart: now,
+      periodEnd: now + 30 * 86_400,
+    });
+
+    const response = await deliver(stack, makeEvent('customer.subscription.created', edited));
+
+    assert.equal(response.status, 200);
+    assert.equal(
+      stack.running.storage.subscriptions.find('sub_edited_metadata')?.user_id,
+      'first-owner',
+    );
+    assert.equal(stack.running.storage.entitlements.get('first-owner')?.plan, 'BASIC');
+    assert.equal(stack.running.storage.entitlements.get('someone-else'), undefined);
+  });
+
   describe('a subscription life delivered in shuffled order', () => {
     const t0 = Math.floor(Date.now() / 1000);
     const day = 86_400;
