@@ -1,17 +1,30 @@
 // `npm start`: reads the environment once, starts the API (and the local Stripe when no key is set).
 import { existsSync } from 'node:fs';
+import pretty from 'pino-pretty';
 import { ConfigError, parseEnv } from './config.ts';
 import { createLogger, startServer } from './runtime.ts';
 import { demoRoutes } from './routes/demo.ts';
 
-const logger = createLogger(process.env.LOG_LEVEL ?? 'info');
+// A person at a terminal reads lines; anything else (a log collector, a test) gets JSON.
+const human = process.stdout.isTTY
+  ? pretty({
+      sync: true,
+      colorize: true,
+      ignore: 'pid,hostname,component,requestId,method,path,status,ms',
+      messageFormat: (log, key) =>
+        log.msg === 'request'
+          ? `${log.method} ${log.path} ${log.status} ${log.ms} ms`
+          : `${log.component ? `${log.component}: ` : ''}${log[key]}`,
+    })
+  : undefined;
+const logger = createLogger(process.env.LOG_LEVEL ?? 'info', human);
 
 try {
   // A `.env` file beside package.json is read if present; the real environment wins over it.
   if (existsSync('.env')) process.loadEnvFile('.env');
   const env = parseEnv(process.env);
   const running = await startServer(env, {
-    logger: createLogger(env.LOG_LEVEL),
+    logger: createLogger(env.LOG_LEVEL, human),
     extraRoutes: (context) => demoRoutes(context),
   });
   const mode = running.localStripe ? `local Stripe at ${running.localStripe.url}` : 'Stripe';

@@ -7,7 +7,12 @@ import pino from 'pino';
 import type Stripe from 'stripe';
 import { parseEnv } from '../../server/config.ts';
 import { LocalStripeControl } from '../../server/local-stripe/control-client.ts';
-import { startServer, type RunningServer, type StartOptions } from '../../server/runtime.ts';
+import {
+  createLogger,
+  startServer,
+  type RunningServer,
+  type StartOptions,
+} from '../../server/runtime.ts';
 import { AccessTokens } from '../../server/http/auth.ts';
 import { createStripeClient } from '../../server/stripe/client.ts';
 
@@ -25,6 +30,19 @@ export interface Stack {
   close(): Promise<void>;
 }
 
+/**
+ * With TEST_LOG_FILE set, every stack logs there at info level, so one scan after the run can
+ * prove that no secret reaches a log line; otherwise tests stay quiet.
+ */
+function testLogger(level: string) {
+  const file = process.env.TEST_LOG_FILE;
+  if (!file) return createLogger(level);
+  return createLogger(
+    'info',
+    pino.destination({ dest: file, append: true, mkdir: true, sync: true }),
+  );
+}
+
 export async function startStack(
   options: { env?: Record<string, string>; extraRoutes?: StartOptions['extraRoutes'] } = {},
 ): Promise<Stack> {
@@ -40,7 +58,7 @@ export async function startStack(
     ...options.env,
   });
   const running = await startServer(env, {
-    logger: pino({ level: env.LOG_LEVEL }),
+    logger: testLogger(env.LOG_LEVEL),
     extraRoutes: options.extraRoutes,
   });
   const localStripe = running.localStripe!;
