@@ -44,7 +44,17 @@ export interface CardInput {
 
 export type PayResult =
   | { ok: true; redirectUrl: string }
-  | { ok: false; message: string; code: 'card_declined' | 'incorrect_number' | 'invalid_expiry' | 'invalid_cvc' | 'expired_session' | 'invalid_email' };
+  | {
+      ok: false;
+      message: string;
+      code:
+        | 'card_declined'
+        | 'incorrect_number'
+        | 'invalid_expiry'
+        | 'invalid_cvc'
+        | 'expired_session'
+        | 'invalid_email';
+    };
 
 export type PromotionResult = { ok: true; view: CheckoutPageView } | { ok: false; message: string };
 
@@ -88,6 +98,9 @@ export interface PortalPageView {
 export interface PortalFlow {
   view(portalSessionId: string): PortalPageView | null;
   /** Both return the refreshed view, or an error message a customer can read. */
-  cancelAtPeriodEnd(portalSessionId: string, subscriptionId: string): PortalPageView | { message: string };
+  cancelAtPeriodEnd(
+    portalSessionId: string,
+    subscriptionId: string,
+  ): PortalPageView | { message: string };
   resume(portalSessionId: string, subscriptionId: string): PortalPageView | { message: string };
 }
