@@ -3,9 +3,9 @@ import type { Core } from '../core.ts';
 import { resolver } from '../domain/expansion.ts';
 import { buildPrice, buildProduct } from '../objects/catalog.ts';
 import { newId } from '../store/ids.ts';
-import { invalidRequest, noSuch } from '../wire/errors.ts';
+import { invalidRequest } from '../wire/errors.ts';
 import { expandObject } from '../wire/expand.ts';
-import { pageLimit, toList } from '../wire/list.ts';
+import { listOf } from '../wire/list.ts';
 import {
   bool,
   expand,
@@ -18,6 +18,7 @@ import {
   str,
 } from '../wire/params.ts';
 import { respond } from '../wire/respond.ts';
+import { retrieve, retrieveRoute } from '../wire/retrieve.ts';
 import { idParam, paramsOf, type ApiRouter } from '../wire/route.ts';
 
 const interval = z.enum(['day', 'week', 'month', 'year']);
@@ -81,8 +82,6 @@ const ProductList = z.strictObject({
   created: range.optional(),
 });
 
-const Retrieve = z.strictObject({ expand });
-
 export function catalogRoutes(core: Core, router: ApiRouter): void {
   const { store, clock } = core;
   const expandWith = resolver(core);
@@ -105,17 +104,11 @@ export function catalogRoutes(core: Core, router: ApiRouter): void {
     respond(ctx, expandObject(product, p.expand, expandWith));
   });
 
-  router.get('/v1/products/:id', (ctx) => {
-    const p = paramsOf(ctx, Retrieve);
-    const product = store.products.get(idParam(ctx));
-    if (!product) throw noSuch('product', idParam(ctx));
-    respond(ctx, expandObject(product, p.expand, expandWith));
-  });
+  router.get('/v1/products/:id', retrieveRoute(store.products, 'product', expandWith));
 
   router.post('/v1/products/:id', (ctx) => {
     const p = paramsOf(ctx, ProductUpdate);
-    const product = store.products.get(idParam(ctx));
-    if (!product) throw noSuch('product', idParam(ctx));
+    const product = retrieve(store.products, 'product', idParam(ctx));
     if (p.default_price !== undefined && !store.prices.get(p.default_price)) {
       throw invalidRequest(
         `No such price: '${p.default_price}'`,
@@ -137,16 +130,13 @@ export function catalogRoutes(core: Core, router: ApiRouter): void {
 
   router.get('/v1/products', (ctx) => {
     const p = paramsOf(ctx, ProductList);
-    const page = store.products.page({
-      limit: pageLimit(p.limit),
-      starting_after: p.starting_after,
-      ending_before: p.ending_before,
+    const list = listOf('/v1/products', store.products, p, {
       filter: (product) =>
         (p.active === undefined || product.active === p.active) &&
         (!p.ids || p.ids.includes(product.id)) &&
         inRange(product.created, p.created),
     });
-    respond(ctx, expandObject(toList('/v1/products', page), p.expand, expandWith));
+    respond(ctx, expandObject(list, p.expand, expandWith));
   });
 
   router.post('/v1/prices', (ctx) => {
@@ -208,17 +198,11 @@ export function catalogRoutes(core: Core, router: ApiRouter): void {
     store.prices.update({ ...holder, lookup_key: null });
   }
 
-  router.get('/v1/prices/:id', (ctx) => {
-    const p = paramsOf(ctx, Retrieve);
-    const price = store.prices.get(idParam(ctx));
-    if (!price) throw noSuch('price', idParam(ctx));
-    respond(ctx, expandObject(price, p.expand, expandWith));
-  });
+  router.get('/v1/prices/:id', retrieveRoute(store.prices, 'price', expandWith));
 
   router.post('/v1/prices/:id', (ctx) => {
     const p = paramsOf(ctx, PriceUpdate);
-    const price = store.prices.get(idParam(ctx));
-    if (!price) throw noSuch('price', idParam(ctx));
+    const price = retrieve(store.prices, 'price', idParam(ctx));
     const updated = core.db.transaction(() => {
       if (p.lookup_key && p.lookup_key !== price.lookup_key) {
         takeLookupKey(p.lookup_key, p.transfer_lookup_key ?? false);
@@ -236,10 +220,7 @@ export function catalogRoutes(core: Core, router: ApiRouter): void {
 
   router.get('/v1/prices', (ctx) => {
     const p = paramsOf(ctx, PriceList);
-    const page = store.prices.page({
-      limit: pageLimit(p.limit),
-      starting_after: p.starting_after,
-      ending_before: p.ending_before,
+    const list = listOf('/v1/prices', store.prices, p, {
       filter: (price) =>
         (p.active === undefined || price.active === p.active) &&
         (p.currency === undefined || price.currency === p.currency.toLowerCase()) &&
@@ -251,6 +232,6 @@ export function catalogRoutes(core: Core, router: ApiRouter): void {
           price.recurring?.interval === p.recurring.interval) &&
         inRange(price.created, p.created),
     });
-    respond(ctx, expandObject(toList('/v1/prices', page), p.expand, expandWith));
+    respond(ctx, expandObject(list, p.expand, expandWith));
   });
 }

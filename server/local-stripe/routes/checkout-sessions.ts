@@ -6,7 +6,7 @@ import { resolver } from '../domain/expansion.ts';
 import { lineItemsList } from '../domain/line-items.ts';
 import { invalidRequest, noSuch } from '../wire/errors.ts';
 import { expandObject } from '../wire/expand.ts';
-import { pageLimit, toList } from '../wire/list.ts';
+import { listOf, pageLimit } from '../wire/list.ts';
 import {
   bool,
   expand,
@@ -19,6 +19,7 @@ import {
   str,
 } from '../wire/params.ts';
 import { respond } from '../wire/respond.ts';
+import { Retrieve, retrieve, retrieveRoute } from '../wire/retrieve.ts';
 import { idParam, paramsOf, type ApiRouter } from '../wire/route.ts';
 
 const SessionCreate = z.strictObject({
@@ -67,7 +68,6 @@ const SessionList = z.strictObject({
   status: z.enum(['open', 'complete', 'expired']).optional(),
 });
 
-const Retrieve = z.strictObject({ expand });
 const LineItemList = z.strictObject(listParams);
 
 export function checkoutSessionRoutes(core: Core, router: ApiRouter): void {
@@ -110,12 +110,10 @@ export function checkoutSessionRoutes(core: Core, router: ApiRouter): void {
     respond(ctx, expandObject(session, p.expand, expandWith));
   });
 
-  router.get('/v1/checkout/sessions/:id', (ctx) => {
-    const p = paramsOf(ctx, Retrieve);
-    const session = store.checkoutSessions.get(idParam(ctx));
-    if (!session) throw noSuch('checkout.session', idParam(ctx), 'session');
-    respond(ctx, expandObject(session, p.expand, expandWith));
-  });
+  router.get(
+    '/v1/checkout/sessions/:id',
+    retrieveRoute(store.checkoutSessions, 'checkout.session', expandWith, 'session'),
+  );
 
   router.get('/v1/checkout/sessions/:id/line_items', (ctx) => {
     const p = paramsOf(ctx, LineItemList);
@@ -131,8 +129,7 @@ export function checkoutSessionRoutes(core: Core, router: ApiRouter): void {
 
   router.post('/v1/checkout/sessions/:id/expire', (ctx) => {
     const p = paramsOf(ctx, Retrieve);
-    const session = store.checkoutSessions.get(idParam(ctx));
-    if (!session) throw noSuch('checkout.session', idParam(ctx), 'session');
+    const session = retrieve(store.checkoutSessions, 'checkout.session', idParam(ctx), 'session');
     if (session.status !== 'open') {
       throw invalidRequest(
         `Only Checkout Sessions with a status in ["open"] can be expired. This Checkout Session has a status of "${session.status}".`,
@@ -155,11 +152,8 @@ export function checkoutSessionRoutes(core: Core, router: ApiRouter): void {
             : p.status !== undefined
               ? { column: 'status', value: p.status }
               : undefined;
-    const page = store.checkoutSessions.page({
+    const list = listOf('/v1/checkout/sessions', store.checkoutSessions, p, {
       where,
-      limit: pageLimit(p.limit),
-      starting_after: p.starting_after,
-      ending_before: p.ending_before,
       filter: (s) =>
         (p.status === undefined || s.status === p.status) &&
         (p.customer === undefined || s.customer === p.customer) &&
@@ -167,6 +161,6 @@ export function checkoutSessionRoutes(core: Core, router: ApiRouter): void {
         (p.payment_intent === undefined || s.payment_intent === p.payment_intent) &&
         inRange(s.created, p.created),
     });
-    respond(ctx, expandObject(toList('/v1/checkout/sessions', page), p.expand, expandWith));
+    respond(ctx, expandObject(list, p.expand, expandWith));
   });
 }

@@ -4,9 +4,9 @@ import { emitEvent } from '../domain/events.ts';
 import { resolver } from '../domain/expansion.ts';
 import { buildCoupon, buildPromotionCode } from '../objects/coupon.ts';
 import { newId } from '../store/ids.ts';
-import { invalidRequest, noSuch } from '../wire/errors.ts';
+import { invalidRequest } from '../wire/errors.ts';
 import { expandObject } from '../wire/expand.ts';
-import { pageLimit, toList } from '../wire/list.ts';
+import { listOf } from '../wire/list.ts';
 import {
   bool,
   expand,
@@ -19,6 +19,7 @@ import {
   str,
 } from '../wire/params.ts';
 import { respond } from '../wire/respond.ts';
+import { Retrieve, retrieve, retrieveRoute } from '../wire/retrieve.ts';
 import { idParam, paramsOf, type ApiRouter } from '../wire/route.ts';
 
 const decimal = z
@@ -80,8 +81,6 @@ const PromotionCodeList = z.strictObject({
   created: range.optional(),
 });
 
-const Retrieve = z.strictObject({ expand });
-
 export function couponRoutes(core: Core, router: ApiRouter): void {
   const { store, clock } = core;
   const expandWith = resolver(core);
@@ -128,17 +127,11 @@ export function couponRoutes(core: Core, router: ApiRouter): void {
     respond(ctx, expandObject(coupon, p.expand, expandWith));
   });
 
-  router.get('/v1/coupons/:id', (ctx) => {
-    const p = paramsOf(ctx, Retrieve);
-    const coupon = store.coupons.get(idParam(ctx));
-    if (!coupon) throw noSuch('coupon', idParam(ctx));
-    respond(ctx, expandObject(coupon, p.expand, expandWith));
-  });
+  router.get('/v1/coupons/:id', retrieveRoute(store.coupons, 'coupon', expandWith));
 
   router.post('/v1/coupons/:id', (ctx) => {
     const p = paramsOf(ctx, CouponUpdate);
-    const coupon = store.coupons.get(idParam(ctx));
-    if (!coupon) throw noSuch('coupon', idParam(ctx));
+    const coupon = retrieve(store.coupons, 'coupon', idParam(ctx));
     const updated = store.coupons.update({
       ...coupon,
       name: p.name ?? coupon.name,
@@ -149,13 +142,10 @@ export function couponRoutes(core: Core, router: ApiRouter): void {
 
   router.get('/v1/coupons', (ctx) => {
     const p = paramsOf(ctx, z.strictObject({ ...listParams, created: range.optional() }));
-    const page = store.coupons.page({
-      limit: pageLimit(p.limit),
-      starting_after: p.starting_after,
-      ending_before: p.ending_before,
+    const list = listOf('/v1/coupons', store.coupons, p, {
       filter: (c) => inRange(c.created, p.created),
     });
-    respond(ctx, expandObject(toList('/v1/coupons', page), p.expand, expandWith));
+    respond(ctx, expandObject(list, p.expand, expandWith));
   });
 
   router.post('/v1/promotion_codes', (ctx) => {
@@ -203,15 +193,13 @@ export function couponRoutes(core: Core, router: ApiRouter): void {
 
   router.get('/v1/promotion_codes/:id', (ctx) => {
     const p = paramsOf(ctx, Retrieve);
-    const promo = store.promotionCodes.get(idParam(ctx));
-    if (!promo) throw noSuch('promotion_code', idParam(ctx));
+    const promo = retrieve(store.promotionCodes, 'promotion_code', idParam(ctx));
     respond(ctx, expandObject(withExpiry(promo, clock.now()), p.expand, expandWith));
   });
 
   router.post('/v1/promotion_codes/:id', (ctx) => {
     const p = paramsOf(ctx, PromotionCodeUpdate);
-    const promo = store.promotionCodes.get(idParam(ctx));
-    if (!promo) throw noSuch('promotion_code', idParam(ctx));
+    const promo = retrieve(store.promotionCodes, 'promotion_code', idParam(ctx));
     const updated = store.promotionCodes.update({
       ...promo,
       active: p.active ?? promo.active,
@@ -223,11 +211,8 @@ export function couponRoutes(core: Core, router: ApiRouter): void {
   router.get('/v1/promotion_codes', (ctx) => {
     const p = paramsOf(ctx, PromotionCodeList);
     const now = clock.now();
-    const page = store.promotionCodes.page({
+    const list = listOf('/v1/promotion_codes', store.promotionCodes, p, {
       where: p.code !== undefined ? { column: 'code', value: p.code.toUpperCase() } : undefined,
-      limit: pageLimit(p.limit),
-      starting_after: p.starting_after,
-      ending_before: p.ending_before,
       filter: (promo) =>
         // An expired code reads as inactive, as Stripe reports it.
         (p.active === undefined || isActive(promo, now) === p.active) &&
@@ -235,14 +220,8 @@ export function couponRoutes(core: Core, router: ApiRouter): void {
         (p.customer === undefined || promo.customer === p.customer) &&
         inRange(promo.created, p.created),
     });
-    respond(
-      ctx,
-      expandObject(
-        toList('/v1/promotion_codes', { ...page, data: page.data.map((d) => withExpiry(d, now)) }),
-        p.expand,
-        expandWith,
-      ),
-    );
+    const shown = { ...list, data: list.data.map((promo) => withExpiry(promo, now)) };
+    respond(ctx, expandObject(shown, p.expand, expandWith));
   });
 }
 

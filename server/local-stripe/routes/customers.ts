@@ -6,9 +6,8 @@ import { resolver } from '../domain/expansion.ts';
 import { matchesSearch, parseSearchQuery } from '../domain/search-query.ts';
 import { buildCustomer } from '../objects/customer.ts';
 import { newId, newInvoicePrefix } from '../store/ids.ts';
-import { noSuch } from '../wire/errors.ts';
 import { expandObject } from '../wire/expand.ts';
-import { pageLimit, toList } from '../wire/list.ts';
+import { listOf, pageLimit } from '../wire/list.ts';
 import {
   expand,
   inRange,
@@ -20,6 +19,7 @@ import {
   str,
 } from '../wire/params.ts';
 import { respond } from '../wire/respond.ts';
+import { retrieve, retrieveRoute } from '../wire/retrieve.ts';
 import { idParam, paramsOf, type ApiRouter } from '../wire/route.ts';
 
 const CustomerFields = {
@@ -44,7 +44,6 @@ const CustomerSearch = z.strictObject({
   page: str.optional(),
   expand,
 });
-const Retrieve = z.strictObject({ expand });
 
 export function customerRoutes(core: Core, router: ApiRouter): void {
   const { store, clock } = core;
@@ -98,17 +97,11 @@ export function customerRoutes(core: Core, router: ApiRouter): void {
     );
   });
 
-  router.get('/v1/customers/:id', (ctx) => {
-    const p = paramsOf(ctx, Retrieve);
-    const customer = store.customers.get(idParam(ctx));
-    if (!customer) throw noSuch('customer', idParam(ctx));
-    respond(ctx, expandObject(customer, p.expand, expandWith));
-  });
+  router.get('/v1/customers/:id', retrieveRoute(store.customers, 'customer', expandWith));
 
   router.post('/v1/customers/:id', (ctx) => {
     const p = paramsOf(ctx, CustomerUpdate);
-    const customer = store.customers.get(idParam(ctx));
-    if (!customer) throw noSuch('customer', idParam(ctx));
+    const customer = retrieve(store.customers, 'customer', idParam(ctx));
     const updated: Stripe.Customer = {
       ...customer,
       email: p.email ?? customer.email,
@@ -127,13 +120,10 @@ export function customerRoutes(core: Core, router: ApiRouter): void {
 
   router.get('/v1/customers', (ctx) => {
     const p = paramsOf(ctx, CustomerList);
-    const page = store.customers.page({
+    const list = listOf('/v1/customers', store.customers, p, {
       where: p.email !== undefined ? { column: 'email', value: p.email } : undefined,
-      limit: pageLimit(p.limit),
-      starting_after: p.starting_after,
-      ending_before: p.ending_before,
       filter: (c) => inRange(c.created, p.created),
     });
-    respond(ctx, expandObject(toList('/v1/customers', page), p.expand, expandWith));
+    respond(ctx, expandObject(list, p.expand, expandWith));
   });
 }

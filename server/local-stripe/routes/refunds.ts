@@ -2,9 +2,9 @@ import { z } from 'zod';
 import type { Core } from '../core.ts';
 import { resolver } from '../domain/expansion.ts';
 import { refundCharge } from '../domain/refunds.ts';
-import { invalidRequest, noSuch } from '../wire/errors.ts';
+import { invalidRequest } from '../wire/errors.ts';
 import { expandObject } from '../wire/expand.ts';
-import { pageLimit, toList } from '../wire/list.ts';
+import { listOf } from '../wire/list.ts';
 import {
   expand,
   inRange,
@@ -16,7 +16,8 @@ import {
   str,
 } from '../wire/params.ts';
 import { respond } from '../wire/respond.ts';
-import { idParam, paramsOf, type ApiRouter } from '../wire/route.ts';
+import { retrieveRoute } from '../wire/retrieve.ts';
+import { paramsOf, type ApiRouter } from '../wire/route.ts';
 
 const RefundCreate = z.strictObject({
   charge: str.optional(),
@@ -78,31 +79,18 @@ export function refundRoutes(core: Core, router: ApiRouter): void {
     respond(ctx, expandObject(refund, p.expand, expandWith));
   });
 
-  router.get('/v1/refunds/:id', (ctx) => {
-    const p = paramsOf(ctx, z.strictObject({ expand }));
-    const refund = store.refunds.get(idParam(ctx));
-    if (!refund) throw noSuch('refund', idParam(ctx));
-    respond(ctx, expandObject(refund, p.expand, expandWith));
-  });
+  router.get('/v1/refunds/:id', retrieveRoute(store.refunds, 'refund', expandWith));
 
   router.get('/v1/refunds', (ctx) => {
     const p = paramsOf(ctx, RefundList);
-    const page = store.refunds.page({
+    const list = listOf('/v1/refunds', store.refunds, p, {
       where: p.charge !== undefined ? { column: 'charge', value: p.charge } : undefined,
-      limit: pageLimit(p.limit),
-      starting_after: p.starting_after,
-      ending_before: p.ending_before,
       filter: (r) =>
         (p.payment_intent === undefined || r.payment_intent === p.payment_intent) &&
         inRange(r.created, p.created),
     });
-    respond(ctx, expandObject(toList('/v1/refunds', page), p.expand, expandWith));
+    respond(ctx, expandObject(list, p.expand, expandWith));
   });
 
-  router.get('/v1/disputes/:id', (ctx) => {
-    const p = paramsOf(ctx, z.strictObject({ expand }));
-    const dispute = store.disputes.get(idParam(ctx));
-    if (!dispute) throw noSuch('dispute', idParam(ctx));
-    respond(ctx, expandObject(dispute, p.expand, expandWith));
-  });
+  router.get('/v1/disputes/:id', retrieveRoute(store.disputes, 'dispute', expandWith));
 }

@@ -6,9 +6,9 @@ import {
   saveSubscription,
   setCancelAtPeriodEnd,
 } from '../domain/subscription-changes.ts';
-import { invalidRequest, noSuch } from '../wire/errors.ts';
+import { invalidRequest } from '../wire/errors.ts';
 import { expandObject } from '../wire/expand.ts';
-import { pageLimit, toList } from '../wire/list.ts';
+import { listOf } from '../wire/list.ts';
 import {
   bool,
   expand,
@@ -20,6 +20,7 @@ import {
   str,
 } from '../wire/params.ts';
 import { respond } from '../wire/respond.ts';
+import { retrieve, retrieveRoute } from '../wire/retrieve.ts';
 import { idParam, paramsOf, type ApiRouter } from '../wire/route.ts';
 
 const feedback = z.enum([
@@ -77,20 +78,14 @@ export function subscriptionRoutes(core: Core, router: ApiRouter): void {
   const { store } = core;
   const expandWith = resolver(core);
 
-  function find(id: string) {
-    const subscription = store.subscriptions.get(id);
-    if (!subscription) throw noSuch('subscription', id);
-    return subscription;
-  }
-
-  router.get('/v1/subscriptions/:id', (ctx) => {
-    const p = paramsOf(ctx, z.strictObject({ expand }));
-    respond(ctx, expandObject(find(idParam(ctx)), p.expand, expandWith));
-  });
+  router.get(
+    '/v1/subscriptions/:id',
+    retrieveRoute(store.subscriptions, 'subscription', expandWith),
+  );
 
   router.post('/v1/subscriptions/:id', (ctx) => {
     const p = paramsOf(ctx, SubscriptionUpdate);
-    const subscription = find(idParam(ctx));
+    const subscription = retrieve(store.subscriptions, 'subscription', idParam(ctx));
     if (subscription.status === 'canceled' && p.cancel_at_period_end !== undefined) {
       throw invalidRequest(
         'A canceled subscription can only update its cancellation_details and metadata.',
@@ -127,7 +122,7 @@ export function subscriptionRoutes(core: Core, router: ApiRouter): void {
 
   router.del('/v1/subscriptions/:id', (ctx) => {
     const p = paramsOf(ctx, SubscriptionCancel);
-    const subscription = find(idParam(ctx));
+    const subscription = retrieve(store.subscriptions, 'subscription', idParam(ctx));
     if (subscription.status === 'canceled') {
       throw invalidRequest(
         `No such subscription: '${subscription.id}'`,
@@ -145,11 +140,8 @@ export function subscriptionRoutes(core: Core, router: ApiRouter): void {
   router.get('/v1/subscriptions', (ctx) => {
     const p = paramsOf(ctx, SubscriptionList);
     const status = p.status;
-    const page = store.subscriptions.page({
+    const list = listOf('/v1/subscriptions', store.subscriptions, p, {
       where: p.customer !== undefined ? { column: 'customer', value: p.customer } : undefined,
-      limit: pageLimit(p.limit),
-      starting_after: p.starting_after,
-      ending_before: p.ending_before,
       filter: (s) =>
         // Without a status, Stripe lists every subscription that has not been canceled.
         (status === undefined
@@ -159,6 +151,6 @@ export function subscriptionRoutes(core: Core, router: ApiRouter): void {
         (p.price === undefined || s.items.data.some((i) => i.price.id === p.price)) &&
         inRange(s.created, p.created),
     });
-    respond(ctx, expandObject(toList('/v1/subscriptions', page), p.expand, expandWith));
+    respond(ctx, expandObject(list, p.expand, expandWith));
   });
 }

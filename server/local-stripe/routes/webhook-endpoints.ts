@@ -4,9 +4,10 @@ import type { Core } from '../core.ts';
 import { buildWebhookEndpoint } from '../objects/webhook-endpoint.ts';
 import { newId, newWebhookSecret } from '../store/ids.ts';
 import { invalidRequest, noSuch } from '../wire/errors.ts';
-import { pageLimit, toList } from '../wire/list.ts';
+import { listOf } from '../wire/list.ts';
 import { bool, expand, listParams, mergeMetadata, metadata, str } from '../wire/params.ts';
 import { respond } from '../wire/respond.ts';
+import { Retrieve } from '../wire/retrieve.ts';
 import { idParam, paramsOf, type ApiRouter } from '../wire/route.ts';
 
 const EndpointCreate = z.strictObject({
@@ -64,7 +65,7 @@ export function webhookEndpointRoutes(core: Core, router: ApiRouter): void {
   });
 
   router.get('/v1/webhook_endpoints/:id', (ctx) => {
-    paramsOf(ctx, z.strictObject({ expand }));
+    paramsOf(ctx, Retrieve);
     const endpoint = live(idParam(ctx));
     respond(ctx, endpoint);
   });
@@ -93,12 +94,9 @@ export function webhookEndpointRoutes(core: Core, router: ApiRouter): void {
 
   router.get('/v1/webhook_endpoints', (ctx) => {
     const p = paramsOf(ctx, z.strictObject(listParams));
-    const page = store.webhookEndpoints.page({
-      limit: pageLimit(p.limit),
-      starting_after: p.starting_after,
-      ending_before: p.ending_before,
+    const list = listOf('/v1/webhook_endpoints', store.webhookEndpoints, p, {
       filter: (e) => !store.webhookEndpoints.internal(e.id)?.deleted,
     });
-    respond(ctx, toList('/v1/webhook_endpoints', page));
+    respond(ctx, list);
   });
 }

@@ -1,4 +1,4 @@
-import type { Page } from '../store/collection.ts';
+import type { Page, PageQuery } from '../store/collection.ts';
 import { parameterInvalid } from './errors.ts';
 
 export interface ApiList<T> {
@@ -8,8 +8,35 @@ export interface ApiList<T> {
   url: string;
 }
 
+/** The cursor params every list endpoint takes, as `listParams` parses them. */
+interface ListParams {
+  limit?: number;
+  starting_after?: string;
+  ending_before?: string;
+}
+
+interface Pages<T> {
+  page(query: PageQuery<T>): Page<T>;
+}
+
 export function toList<T>(url: string, page: Page<T>): ApiList<T> {
   return { object: 'list', data: page.data, has_more: page.has_more, url };
+}
+
+/** One page of a collection as the list endpoint at `url` returns it, newest first. */
+export function listOf<T>(
+  url: string,
+  collection: Pages<T>,
+  params: ListParams,
+  query: Pick<PageQuery<T>, 'where' | 'filter'> = {},
+): ApiList<T> {
+  const page = collection.page({
+    ...query,
+    limit: pageLimit(params.limit),
+    starting_after: params.starting_after,
+    ending_before: params.ending_before,
+  });
+  return toList(url, page);
 }
 
 /** Stripe allows 1 to 100 items a page and defaults to 10. */
