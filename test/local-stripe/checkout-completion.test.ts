@@ -1,20 +1,16 @@
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import type Stripe from 'stripe';
-import { priceFor, promotionCodeFor, startHarness, type Harness } from './support.ts';
+import { priceFor, promotionCodeFor, startHarnessWithReceiver, type Harness } from './support.ts';
 import { startWebhookReceiver, type WebhookReceiver } from './webhook-receiver.ts';
 
 describe('local Stripe: paying for a Checkout session', () => {
   let h: Harness;
   let hook: WebhookReceiver;
   before(async () => {
-    hook = await startWebhookReceiver();
-    h = await startHarness({ webhookEndpoints: [{ url: hook.url, secret: hook.secret }] });
+    ({ h, hook } = await startHarnessWithReceiver());
   });
-  after(async () => {
-    await h.close();
-    await hook.close();
-  });
+  after(() => h.close());
   beforeEach(() => {
     hook.events.length = 0;
   });
@@ -228,13 +224,9 @@ describe('local Stripe: webhook delivery', () => {
   let h: Harness;
   let hook: WebhookReceiver;
   before(async () => {
-    hook = await startWebhookReceiver();
-    h = await startHarness({ webhookEndpoints: [{ url: hook.url, secret: hook.secret }] });
+    ({ h, hook } = await startHarnessWithReceiver());
   });
-  after(async () => {
-    await h.close();
-    await hook.close();
-  });
+  after(() => h.close());
 
   it('retries a delivery that failed', async () => {
     hook.failNext(2);

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type Stripe from 'stripe';
-import { priceFor, startHarness, type Harness } from './support.ts';
-import { startWebhookReceiver, type WebhookReceiver } from './webhook-receiver.ts';
+import { priceFor, startHarnessWithReceiver, type Harness } from './support.ts';
+import type { WebhookReceiver } from './webhook-receiver.ts';
 
 // A buyer's whole trip through the hosted pages, as plain form posts: what a browser without
 // scripts sends.
@@ -10,13 +10,9 @@ describe('local Stripe: the hosted pages on the real core', () => {
   let h: Harness;
   let hook: WebhookReceiver;
   before(async () => {
-    hook = await startWebhookReceiver();
-    h = await startHarness({ webhookEndpoints: [{ url: hook.url, secret: hook.secret }] });
+    ({ h, hook } = await startHarnessWithReceiver());
   });
-  after(async () => {
-    await h.close();
-    await hook.close();
-  });
+  after(() => h.close());
 
   const post = (url: string, fields: Record<string, string>) =>
     fetch(url, {

@@ -52,6 +52,16 @@ function openSession(overrides: Partial<CheckoutPageView> = {}): CheckoutPageVie
   };
 }
 
+/** The open session with LAUNCH20 applied: $38 off $190. */
+function discountedSession(overrides: Partial<CheckoutPageView> = {}): CheckoutPageView {
+  return openSession({
+    discount: { code: 'LAUNCH20', label: '20% off' },
+    amountDiscount: 3800,
+    amountTotal: 15200,
+    ...overrides,
+  });
+}
+
 class FakeCheckoutFlow implements CheckoutFlow {
   readonly sessions = new Map<string, CheckoutPageView>();
   readonly payments: CardInput[] = [];
@@ -280,13 +290,7 @@ const GOOD_CARD = { ...DECLINED_CARD, cardNumber: '4242 4242 4242 4242' };
 
 describe('hosted checkout page', () => {
   test('shows the product, its yearly price, the discount line and the total due today', async () => {
-    const checkout = new FakeCheckoutFlow(
-      openSession({
-        discount: { code: 'LAUNCH20', label: '20% off' },
-        amountDiscount: 3800,
-        amountTotal: 15200,
-      }),
-    );
+    const checkout = new FakeCheckoutFlow(discountedSession());
     await withPages(checkout, new FakePortalFlow(), async ({ base }) => {
       const response = await fetch(`${base}/c/pay/cs_test_a1`);
       const text = visibleText(await response.text());
@@ -526,13 +530,7 @@ describe('hosted checkout page', () => {
   });
 
   test('removes an applied promotion code from its chip', async () => {
-    const checkout = new FakeCheckoutFlow(
-      openSession({
-        discount: { code: 'LAUNCH20', label: '20% off' },
-        amountDiscount: 3800,
-        amountTotal: 15200,
-      }),
-    );
+    const checkout = new FakeCheckoutFlow(discountedSession());
     await withPages(checkout, new FakePortalFlow(), async ({ base }) => {
       const before = await (await fetch(`${base}/c/pay/cs_test_a1`)).text();
       const response = await postForm(`${base}/c/pay/cs_test_a1/promotion`, { action: 'remove' });
@@ -763,12 +761,7 @@ describe('hosted pages in Chromium', () => {
       ],
     });
     const checkout = new FakeCheckoutFlow(
-      openSession({
-        id: 'cs_test_shown',
-        discount: { code: 'LAUNCH20', label: '20% off' },
-        amountDiscount: 3800,
-        amountTotal: 15200,
-      }),
+      discountedSession({ id: 'cs_test_shown' }),
       openSession({ id: 'cs_test_pay' }),
     );
     pages = await startPages(checkout, new FakePortalFlow(portalSession()));

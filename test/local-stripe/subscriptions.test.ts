@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import Stripe from 'stripe';
-import { priceFor, startHarness, type Harness } from './support.ts';
-import { startWebhookReceiver, type WebhookReceiver } from './webhook-receiver.ts';
+import { priceFor, startHarnessWithReceiver, type Harness } from './support.ts';
+import type { WebhookReceiver } from './webhook-receiver.ts';
 
 const DAY = 86_400;
 
@@ -10,13 +10,9 @@ describe('local Stripe: subscriptions over time, refunds, disputes and the billi
   let h: Harness;
   let hook: WebhookReceiver;
   before(async () => {
-    hook = await startWebhookReceiver();
-    h = await startHarness({ webhookEndpoints: [{ url: hook.url, secret: hook.secret }] });
+    ({ h, hook } = await startHarnessWithReceiver());
   });
-  after(async () => {
-    await h.close();
-    await hook.close();
-  });
+  after(() => h.close());
 
   async function subscribe(lookupKey: string, email: string): Promise<Stripe.Subscription> {
     const price = await priceFor(h.stripe, lookupKey);

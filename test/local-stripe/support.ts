@@ -3,6 +3,7 @@ import { LocalStripeControl } from '../../server/local-stripe/control-client.ts'
 import type { Core } from '../../server/local-stripe/core.ts';
 import type { LocalStripe, LocalStripeOptions } from '../../server/local-stripe/index.ts';
 import { launchLocalStripe } from '../../server/local-stripe/server.ts';
+import { startWebhookReceiver, type WebhookReceiver } from './webhook-receiver.ts';
 
 export interface Harness {
   local: LocalStripe;
@@ -30,6 +31,17 @@ export async function startHarness(options: LocalStripeOptions = {}): Promise<Ha
     control: new LocalStripeControl(local.url),
     close: () => local.close(),
   };
+}
+
+/** A harness whose webhooks go to a receiver in the test; the harness's `close` stops both. */
+export async function startHarnessWithReceiver(): Promise<{ h: Harness; hook: WebhookReceiver }> {
+  const hook = await startWebhookReceiver();
+  const h = await startHarness({ webhookEndpoints: [{ url: hook.url, secret: hook.secret }] });
+  const close = async () => {
+    await h.close();
+    await hook.close();
+  };
+  return { h: { ...h, close }, hook };
 }
 
 export async function priceFor(stripe: Stripe, lookupKey: string): Promise<Stripe.Price> {
