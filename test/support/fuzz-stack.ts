@@ -2,16 +2,13 @@
 // (they are public whenever the local Stripe runs), the production logger at `trace` level
 // captured in memory, and a way to tell whether a request wrote anything to the database.
 import Database from 'better-sqlite3';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseEnv } from '../../server/config.ts';
-import { AccessTokens } from '../../server/http/auth.ts';
-import { LocalStripeControl } from '../../server/local-stripe/control-client.ts';
 import { demoRoutes } from '../../server/routes/demo.ts';
 import { createLogger, startServer } from '../../server/runtime.ts';
-import { createStripeClient } from '../../server/stripe/client.ts';
-import { TEST_AUTH_SECRET, type Stack } from './stack.ts';
+import { stackEnv, stackOf, TEST_AUTH_SECRET, type Stack } from './stack.ts';
 
 export const TEST_SERVER_API_KEY = 'test-server-api-key-0123456789abcdef';
 
@@ -28,11 +25,7 @@ export async function startHostileStack(
   const dir = mkdtempSync(join(tmpdir(), 'tilldrop-hostile-'));
   const databasePath = join(dir, 'tilldrop.sqlite');
   const env = parseEnv({
-    PORT: '0',
-    LOCAL_STRIPE_PORT: '0',
-    DATABASE_PATH: databasePath,
-    LOCAL_STRIPE_DATABASE_PATH: ':memory:',
-    AUTH_SECRET: TEST_AUTH_SECRET,
+    ...stackEnv(databasePath),
     SERVER_API_KEY: TEST_SERVER_API_KEY,
     ...options.env,
   });
@@ -41,28 +34,17 @@ export async function startHostileStack(
     logger: createLogger('trace', { write: (line: string) => void logs.push(line) }),
     extraRoutes: (context) => demoRoutes(context),
   });
-  const localStripe = running.localStripe!;
-  const tokens = new AccessTokens(TEST_AUTH_SECRET);
+  const stack = stackOf(running, dir, databasePath);
   // SQLite's data_version, read on a second connection, moves exactly when another connection
   // commits: a write rolled back with its failed transaction does not count, as it should not.
   const observer = new Database(databasePath, { readonly: true });
   return {
-    apiUrl: running.url,
-    localStripeUrl: localStripe.url,
-    running,
-    stripe: createStripeClient({
-      secretKey: localStripe.secretKey,
-      local: localStripe.clientOptions,
-    }),
-    control: new LocalStripeControl(localStripe.url),
-    databasePath,
+    ...stack,
     logs,
     writes: () => observer.pragma('data_version', { simple: true }) as number,
-    tokenFor: (userId, lifetimeSeconds) => tokens.sign(userId, lifetimeSeconds),
     async close() {
       observer.close();
-      await running.close();
-      rmSync(dir, { recursive: true, force: true });
+      await stack.close();
     },
   };
 }

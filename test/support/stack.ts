@@ -48,19 +48,27 @@ export async function startStack(
 ): Promise<Stack> {
   const dir = mkdtempSync(join(tmpdir(), 'tilldrop-test-'));
   const databasePath = join(dir, 'tilldrop.sqlite');
-  const env = parseEnv({
+  const env = parseEnv({ ...stackEnv(databasePath), LOG_LEVEL: 'silent', ...options.env });
+  const running = await startServer(env, {
+    logger: testLogger(env.LOG_LEVEL),
+    extraRoutes: options.extraRoutes,
+  });
+  return stackOf(running, dir, databasePath);
+}
+
+/** Free ports, the API's database at `databasePath` and the local Stripe's in memory. */
+export function stackEnv(databasePath: string): Record<string, string> {
+  return {
     PORT: '0',
     LOCAL_STRIPE_PORT: '0',
     DATABASE_PATH: databasePath,
     LOCAL_STRIPE_DATABASE_PATH: ':memory:',
     AUTH_SECRET: TEST_AUTH_SECRET,
-    LOG_LEVEL: 'silent',
-    ...options.env,
-  });
-  const running = await startServer(env, {
-    logger: testLogger(env.LOG_LEVEL),
-    extraRoutes: options.extraRoutes,
-  });
+  };
+}
+
+/** The clients a test needs for a started server; `close` stops it and removes `dir`. */
+export function stackOf(running: RunningServer, dir: string, databasePath: string): Stack {
   const localStripe = running.localStripe!;
   const tokens = new AccessTokens(TEST_AUTH_SECRET);
   return {
