@@ -5,7 +5,7 @@ import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import Koa from 'koa';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { createCheckoutPageRouter } from '../../server/local-stripe/pages/checkout-page.ts';
 import { createPortalPageRouter } from '../../server/local-stripe/pages/portal-page.ts';
 import type {
@@ -17,6 +17,7 @@ import type {
   PortalPageView,
   PromotionResult,
 } from '../../server/local-stripe/pages/flows.ts';
+import { launchChromium } from '../support/chromium.ts';
 
 // In-memory stand-ins for the local Stripe's core: the pages under test only see these interfaces.
 
@@ -719,7 +720,6 @@ describe('hosted billing portal page', () => {
 // Real Chromium: the pages as a buyer sees them. Screenshots land in test-results/ to be looked at;
 // the assertions are about behaviour and accessibility, never pixels.
 
-const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const SHOTS = 'test-results/local-stripe';
 const VIEWPORTS = {
   desktop: { width: 1280, height: 900 },
@@ -748,18 +748,7 @@ describe('hosted pages in Chromium', () => {
 
   before(async () => {
     await mkdir(SHOTS, { recursive: true });
-    browser = await chromium.launch({
-      executablePath: CHROMIUM_PATH,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-      ],
-    });
+    browser = await launchChromium();
     const checkout = new FakeCheckoutFlow(
       discountedSession({ id: 'cs_test_shown' }),
       openSession({ id: 'cs_test_pay' }),

@@ -3,8 +3,9 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { demoRoutes } from '../../../server/routes/demo.ts';
+import { launchChromium } from '../../support/chromium.ts';
 import { startStack, type Stack } from '../../support/stack.ts';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
@@ -41,18 +42,7 @@ function ensureWidgetBuilt(): void {
 export async function startDemo(): Promise<Demo> {
   ensureWidgetBuilt();
   const stack = await startStack({ extraRoutes: demoRoutes });
-  const browser: Browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-    ],
-  });
+  const browser = await launchChromium();
   const url = stack.apiUrl;
   let contexts: BrowserContext[] = [];
   let lastPage: Page | undefined;
