@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { createServer, type Server } from 'node:http';
+import { createServer, type RequestListener, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import pino, { type Logger } from 'pino';
@@ -66,7 +66,13 @@ export async function startServer(env: Env, options: StartOptions = {}): Promise
       'AUTH_SECRET is not set: using a random one, so access tokens end with this process',
     );
 
-  const server = createServer();
+  // Listening comes first, so a request can arrive while the local Stripe starts: it hears
+  // "starting" with a Retry-After instead of hanging until the app is attached.
+  let handle: RequestListener = (_request, response) => {
+    response.writeHead(503, { 'Content-Type': 'application/json', 'Retry-After': '1' });
+    response.end(JSON.stringify({ error: 'Service Unavailable', message: 'Starting up' }));
+  };
+  const server = createServer((request, response) => handle(request, response));
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(env.PORT, env.HOST, () => resolve());
@@ -121,7 +127,7 @@ export async function startServer(env: Env, options: StartOptions = {}): Promise
       extraRoutes: options.extraRoutes?.({ authSecret, appUrl, localStripe }),
     },
   });
-  server.on('request', app.callback());
+  handle = app.callback();
 
   return {
     url: ownUrl,

@@ -3,6 +3,7 @@ import Router from '@koa/router';
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 import { notFound } from '../errors.ts';
 
 const FILES = {
@@ -10,20 +11,37 @@ const FILES = {
   '/widget.mjs': 'checkout-button.js',
 } as const;
 
+type Encoding = 'br' | 'gzip' | 'identity';
+
+/** One file, compressed once when first asked for: every page load of every site fetches it. */
+interface Asset {
+  etag: string;
+  bodies: Record<Encoding, Buffer>;
+}
+
+async function loadAsset(path: string): Promise<Asset> {
+  const body = await readFile(path);
+  return {
+    etag: createHash('sha256').update(body).digest('base64url').slice(0, 27),
+    bodies: {
+      br: brotliCompressSync(body, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } }),
+      gzip: gzipSync(body, { level: 9 }),
+      identity: body,
+    },
+  };
+}
+
 export function widgetAssetRoutes(distDir: string): Router {
   const router = new Router();
-  const cache = new Map<string, Promise<{ body: Buffer; etag: string }>>();
+  const cache = new Map<string, Promise<Asset>>();
   const load = (file: string) => {
-    let entry = cache.get(file);
-    if (!entry) {
-      entry = readFile(join(distDir, file)).then((body) => ({
-        body,
-        etag: `"${createHash('sha256').update(body).digest('base64url').slice(0, 27)}"`,
-      }));
-      entry.catch(() => cache.delete(file));
-      cache.set(file, entry);
+    let asset = cache.get(file);
+    if (!asset) {
+      asset = loadAsset(join(distDir, file));
+      asset.catch(() => cache.delete(file));
+      cache.set(file, asset);
     }
-    return entry;
+    return asset;
   };
 
   for (const [path, file] of Object.entries(FILES)) {
@@ -31,19 +49,24 @@ export function widgetAssetRoutes(distDir: string): Router {
       const asset = await load(file).catch(() => {
         throw notFound('The widget has not been built: run npm run build', 'widget_not_built');
       });
+      const encoding = (ctx.acceptsEncodings('br', 'gzip', 'identity') || 'identity') as Encoding;
+      // Each encoding is a different representation, so each has its own validator.
+      const etag = `"${asset.etag}-${encoding}"`;
       ctx.set({
         'Access-Control-Allow-Origin': '*',
         'Cross-Origin-Resource-Policy': 'cross-origin',
         // A day fresh, a week stale-while-revalidate: long enough to be cheap, short enough for upgrades.
         'Cache-Control': 'public, max-age=86400, stale-while-revalidate=604800',
-        ETag: asset.etag,
+        Vary: 'Accept-Encoding',
+        ETag: etag,
       });
       ctx.type = 'text/javascript; charset=utf-8';
-      if (ctx.get('if-none-match') === asset.etag) {
+      if (ctx.get('if-none-match') === etag) {
         ctx.status = 304;
         return;
       }
-      ctx.body = asset.body;
+      if (encoding !== 'identity') ctx.set('Content-Encoding', encoding);
+      ctx.body = asset.bodies[encoding];
     });
   }
   return router;
