@@ -1,5 +1,5 @@
 import Koa from 'koa';
-import type Router from '@koa/router';
+import Router from '@koa/router';
 import type { Logger } from 'pino';
 import type Stripe from 'stripe';
 import { AccessTokens, requireUser } from './http/auth.ts';
@@ -74,9 +74,10 @@ export function createApp({ config, stripe, storage, logger }: AppDeps): Koa {
   app.use(webhookRoutes({ webhooks }).routes());
   app.use(jsonBody());
   app.use(rateLimit(config.rateLimits, tokens));
-  for (const router of routers) {
-    app.use(router.routes());
-    app.use(router.allowedMethods({ throw: true }));
-  }
+  // One router holding every route: a request is matched once, not once per module.
+  const api = new Router();
+  for (const router of routers) api.use(router.routes());
+  app.use(api.routes());
+  app.use(api.allowedMethods({ throw: true }));
   return app;
 }

@@ -4,7 +4,6 @@ import {
   findCatalogEntry,
   PromotionCheckQuery,
   PromotionCode,
-  type PlansResponse,
   type PromotionCheck,
 } from '../../shared/index.ts';
 import { AppError, notFound } from '../errors.ts';
@@ -20,7 +19,8 @@ export function planRoutes(deps: { prices: PriceBook; stripe: Stripe; storage: S
 
   router.get('/api/plans', async (ctx) => {
     ctx.set('Cache-Control', 'public, max-age=60');
-    ctx.body = { plans: await deps.prices.plans() } satisfies PlansResponse;
+    ctx.type = 'application/json';
+    ctx.body = await deps.prices.plansBody();
   });
 
   // Anonymous by design (the widget asks before sign-in), so first-time-only codes are judged

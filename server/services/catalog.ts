@@ -1,6 +1,11 @@
 import { readFileSync } from 'node:fs';
 import type Stripe from 'stripe';
-import { Catalog, type CatalogEntry, type PlanPrice } from '../../shared/index.ts';
+import {
+  Catalog,
+  type CatalogEntry,
+  type PlanPrice,
+  type PlansResponse,
+} from '../../shared/index.ts';
 import { ConfigError } from '../config.ts';
 
 export const defaultCatalog: Catalog = Catalog.parse([
@@ -86,12 +91,18 @@ export interface PriceInfo {
   active: boolean;
 }
 
+interface PriceCache {
+  at: number;
+  prices: Promise<Map<string, PriceInfo>>;
+  plansBody: Promise<string>;
+}
+
 /**
  * The Stripe prices behind the catalog, read once and kept for a few minutes: prices change
  * rarely, and every checkout and every widget load needs them.
  */
 export class PriceBook {
-  #cached?: { at: number; prices: Promise<Map<string, PriceInfo>> };
+  #cached?: PriceCache;
 
   constructor(
     private readonly stripe: Stripe,
@@ -117,8 +128,15 @@ export class PriceBook {
     return this.catalog.find((entry) => prices.get(entry.id)?.priceId === priceId);
   }
 
-  async plans(): Promise<PlanPrice[]> {
-    const prices = await this.all();
+  /**
+   * The `GET /api/plans` body, serialised once per price refresh: every page with the widget
+   * asks for it, and it changes only when the prices do.
+   */
+  plansBody(): Promise<string> {
+    return this.cache().plansBody;
+  }
+
+  plansFrom(prices: Map<string, PriceInfo>): PlanPrice[] {
     const monthly = (plan: string) =>
       this.catalog.find((e) => e.plan === plan && e.billing === 'monthly' && e.active);
     return this.catalog.flatMap((entry) => {
@@ -143,16 +161,24 @@ export class PriceBook {
   }
 
   private all(): Promise<Map<string, PriceInfo>> {
+    return this.cache().prices;
+  }
+
+  private cache(): PriceCache {
     const now = Date.now();
     if (!this.#cached || now - this.#cached.at > this.ttlMs) {
       const prices = this.load();
-      this.#cached = { at: now, prices };
+      const plansBody = prices.then((map) =>
+        JSON.stringify({ plans: this.plansFrom(map) } satisfies PlansResponse),
+      );
+      const cached = { at: now, prices, plansBody };
+      this.#cached = cached;
       // A failed load is not cached: the next request tries Stripe again.
-      prices.catch(() => {
-        if (this.#cached?.prices === prices) this.#cached = undefined;
+      plansBody.catch(() => {
+        if (this.#cached === cached) this.#cached = undefined;
       });
     }
-    return this.#cached.prices;
+    return this.#cached;
   }
 
   private async load(): Promise<Map<string, PriceInfo>> {
