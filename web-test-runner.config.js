@@ -1,10 +1,13 @@
 // Browser tests for the widget, in Debian's Chromium against a real Tilldrop stack.
-import process from 'node:process';
 import { esbuildPlugin } from '@web/dev-server-esbuild';
 import { chromeLauncher } from '@web/test-runner-chrome';
 import { tsImport } from 'tsx/esm/api';
 
 const { tilldropStack } = await tsImport('./test/widget/support/stack-plugin.ts', import.meta.url);
+const { CHROMIUM_PATH, CHROMIUM_FLAGS } = await tsImport(
+  './test/support/chromium.ts',
+  import.meta.url,
+);
 const stack = tilldropStack();
 
 export default {
@@ -22,16 +25,10 @@ export default {
   browsers: [
     chromeLauncher({
       launchOptions: {
-        executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+        executablePath: CHROMIUM_PATH,
+        // The launcher adds its own headless switch.
         headless: true,
-        args: [
-          '--no-sandbox',
-          '--disable-gpu',
-          '--disable-background-networking',
-          '--disable-component-update',
-          '--disable-sync',
-          '--no-first-run',
-        ],
+        args: CHROMIUM_FLAGS.filter((flag) => flag !== '--headless'),
       },
     }),
   ],

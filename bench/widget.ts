@@ -4,7 +4,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
-import { chromium } from 'playwright-core';
+import { launchChromium } from '../test/support/chromium.ts';
 import type { Tilldrop } from './processes.ts';
 import type { Row } from './report.ts';
 import { figure, median, repeat } from './stats.ts';
@@ -17,15 +17,6 @@ const BUILDS = [
 ];
 /** The issue's budget for the widget, Lit included. */
 const BUDGET_BYTES = 10 * 1024;
-const CHROMIUM_FLAGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-];
 
 export function widgetSizeBench(): Row[] {
   const built = ensureBuilt();
@@ -55,10 +46,7 @@ export async function widgetRenderBench(
   server: Tilldrop,
   options: { runs: number },
 ): Promise<Row[]> {
-  const browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: CHROMIUM_FLAGS,
-  });
+  const browser = await launchChromium();
   const pageUrl = `${server.ready.apiUrl}${WIDGET_PAGE_PATH}`;
   // A new context per run: an empty cache, as for a first visit.
   const visit = async () => {
