@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { SignJWT } from 'jose';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import { SubscriptionCheckoutCreated } from '../../shared/index.ts';
 import { request, startStack, TEST_AUTH_SECRET, type Stack } from '../support/stack.ts';
 
@@ -160,6 +162,18 @@ describe('access tokens on the checkout routes', () => {
   const send = (headers: Record<string, string>) =>
     request(stack.apiUrl, 'POST', PATH, { headers, body: { plan: 'PRO' } });
   const unauthorized = { error: 'Unauthorized', message: 'Authentication required' };
+
+  it('accepts a token printed by npm run token, as a site owner would mint one', async () => {
+    const printed = await promisify(execFile)(
+      process.execPath,
+      ['--import', 'tsx', 'scripts/token.ts', 'token-user'],
+      { env: { ...process.env, AUTH_SECRET: TEST_AUTH_SECRET } },
+    );
+
+    const response = await send({ cookie: `access_token=${printed.stdout.trim()}` });
+
+    assert.equal(response.status, 200);
+  });
 
   it('answers 401 "Authentication required" without a token', async () => {
     const response = await send({});
