@@ -24,7 +24,7 @@ const { webhooks } = createServices(stripe, storage, {
   allowedOrigins: env.ALLOWED_ORIGINS,
   webhookSecrets: [],
 });
-const report = await reconcile(stripe, storage, webhooks);
+const report = await reconcile(stripe, webhooks);
 db.close();
 process.stdout.write(
   `Reconciled: ${report.processed} applied, ${report.duplicate} already applied, ${report.ignored} not relevant.\n`,

@@ -66,8 +66,9 @@ export function createApp({ config, stripe, storage, logger }: AppDeps): Koa {
     );
   });
 
-  app.use(errorHandler());
+  // The request log wraps everything, so it records the status the error handler settled on.
   app.use(requestLog(logger));
+  app.use(errorHandler());
   app.use(securityHeaders());
   app.use(widgetAssetRoutes(config.widgetDir).routes());
   app.use(corsFor([appOrigin, ...config.allowedOrigins]));

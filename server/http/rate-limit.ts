@@ -16,12 +16,14 @@ type UserOf = (ctx: Context, tokens: AccessTokens) => Promise<string | undefined
 const signedInUser: UserOf = async (ctx, tokens) => {
   const token = tokenFrom(ctx);
   // An invalid token is refused by the route; only a verified user id may use up a user's budget.
-  return token ? tokens.verify(token).catch(() => undefined) : undefined;
+  const userId = token ? await tokens.verify(token).catch(() => undefined) : undefined;
+  return userId === undefined ? undefined : `signed-in:${userId}`;
 };
 
 const userIdInBody: UserOf = async (ctx) => {
   const userId = (ctx.request.body as { userId?: unknown } | undefined)?.userId;
-  return typeof userId === 'string' ? userId : undefined;
+  // Anyone can name any user here, so these buckets never touch a signed-in buyer's budget.
+  return typeof userId === 'string' ? `named:${userId}` : undefined;
 };
 
 /**

@@ -6,7 +6,7 @@ import { idempotencyKeyOf } from '../http/idempotency-key.ts';
 import type { CheckoutService } from '../services/checkout.ts';
 import type { PriceBook } from '../services/catalog.ts';
 import { MESSAGES } from '../services/checkout.ts';
-import { notFound } from '../errors.ts';
+import { AppError, badRequest } from '../errors.ts';
 
 export function sessionRoutes(deps: { checkout: CheckoutService; prices: PriceBook }): Router {
   const router = new Router();
@@ -14,12 +14,16 @@ export function sessionRoutes(deps: { checkout: CheckoutService; prices: PriceBo
   router.post('/api/create-checkout-session', async (ctx) => {
     const { userId, planId } = parse(CreateSessionBody, ctx.request.body);
     const entry = deps.prices.entry(planId);
-    if (!entry) throw notFound(MESSAGES.unavailable, 'plan_unavailable');
-    const session = await deps.checkout.create({
-      userId,
-      entry,
-      idempotencyKey: idempotencyKeyOf(ctx),
-    });
+    // Seed 002 documents no 404: a plan it cannot sell is a bad request there.
+    if (!entry) throw badRequest(MESSAGES.unavailable, 'plan_unavailable');
+    const session = await deps.checkout
+      .create({ userId, entry, idempotencyKey: idempotencyKeyOf(ctx) })
+      .catch((error: unknown) => {
+        if (error instanceof AppError && error.code === 'plan_unavailable') {
+          throw badRequest(error.message, error.code);
+        }
+        throw error;
+      });
     ctx.body = { sessionId: session.id };
   });
 

@@ -93,6 +93,8 @@ export async function resolvePromotionCode(
   };
 }
 
+/** Stripe counts in the currency's minor unit; Intl knows how many digits that unit has (0 for JPY). */
 export function money(amount: number, currency: string): string {
-  return new Intl.NumberFormat('en-US', { style: 'currency', currency }).format(amount / 100);
+  const format = new Intl.NumberFormat('en-US', { style: 'currency', currency });
+  return format.format(amount / 10 ** format.resolvedOptions().maximumFractionDigits!);
 }

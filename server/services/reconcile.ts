@@ -1,5 +1,4 @@
 import type Stripe from 'stripe';
-import type { Storage } from '../storage/index.ts';
 import type { WebhookOutcome, WebhookProcessor } from './webhooks.ts';
 
 export type ReconcileReport = Record<WebhookOutcome, number>;
@@ -10,14 +9,12 @@ export type ReconcileReport = Record<WebhookOutcome, number>;
  */
 export async function reconcile(
   stripe: Stripe,
-  storage: Storage,
   webhooks: WebhookProcessor,
 ): Promise<ReconcileReport> {
-  const newest = storage.events.newestCreated();
-  // Stripe stamps whole seconds: start one second early so nothing at the boundary is skipped.
-  const since = newest === null ? undefined : { gte: newest - 1 };
+  // Every event Stripe still keeps (30 days), not just those after the newest one applied: a gap
+  // sits behind live events once the endpoint is back. Applied ones are skipped by id.
   const events: Stripe.Event[] = [];
-  for await (const event of stripe.events.list({ limit: 100, ...(since && { created: since }) })) {
+  for await (const event of stripe.events.list({ limit: 100 })) {
     events.push(event);
   }
   const report: ReconcileReport = { processed: 0, duplicate: 0, ignored: 0 };

@@ -6,9 +6,6 @@ export function eventStore(db: Db) {
      ON CONFLICT (id) DO NOTHING`,
   );
   const seen = db.prepare<[string], { id: string }>('SELECT id FROM stripe_events WHERE id = ?');
-  const newest = db.prepare<[], { created: number }>(
-    'SELECT MAX(created) AS created FROM stripe_events',
-  );
   const count = db.prepare<[], { n: number }>('SELECT COUNT(*) AS n FROM stripe_events');
 
   return {
@@ -16,7 +13,6 @@ export function eventStore(db: Db) {
     record: (event: { id: string; type: string; created: number }, now: number) =>
       insert.run({ id: event.id, type: event.type, created: event.created, now }).changes > 0,
     seen: (id: string) => seen.get(id) !== undefined,
-    newestCreated: () => newest.get()?.created ?? null,
     count: () => count.get()!.n,
   };
 }

@@ -211,6 +211,23 @@ describe('rate limits on the checkout routes', () => {
     assertRetryAfter(refused, body.message);
   });
 
+  it('never lets anonymous requests naming a buyer use up that buyer’s own budget', async () => {
+    const name = (i: number) =>
+      request(stack.apiUrl, 'POST', '/api/create-checkout-session', {
+        body: { userId: 'rl-victim', planId: 'nope' },
+        headers: from(`198.51.100.${20 + i}`),
+      });
+    for (let i = 0; i < 4; i++) await name(i);
+
+    const victim = await request(stack.apiUrl, 'POST', '/payment/checkout', {
+      token: await stack.tokenFor('rl-victim'),
+      body: { planId: 'plan_basic' },
+      headers: from('198.51.100.30'),
+    });
+
+    assert.equal(victim.status, 200);
+  });
+
   it('answers in the subscription dialect’s envelope (seed 004)', async () => {
     const token = await stack.tokenFor('rl-subscription');
     const send = () =>
@@ -512,6 +529,20 @@ describe('logs', () => {
     assert.equal(lines[0].path, '/api/plans');
     assert.equal(lines[0].status, 200);
     assert.equal(typeof lines[0].ms, 'number');
+  });
+
+  it('logs the status the client was answered with, errors included', async () => {
+    const refused = await request(stack.apiUrl, 'POST', '/payment/checkout', {
+      body: { planId: 'weekly' },
+    });
+    const missing = await request(stack.apiUrl, 'GET', '/api/no-such-route');
+
+    const statusOf = (response: { headers: Headers }) =>
+      requestLines().find((entry) => entry.requestId === response.headers.get('x-request-id'))
+        ?.status;
+    assert.equal(refused.status, 401);
+    assert.equal(statusOf(refused), 401);
+    assert.equal(statusOf(missing), 404);
   });
 
   it('keeps a well-formed request id from the client and replaces anything else', async () => {
