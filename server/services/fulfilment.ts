@@ -150,7 +150,7 @@ export class Fulfilment {
 
     const paymentIntentId = idOf(session.payment_intent);
     if (session.mode === 'payment' && paymentIntentId) {
-      storage.purchases.record({
+      const status = storage.purchases.record({
         payment_intent_id: paymentIntentId,
         checkout_session_id: session.id,
         user_id: userId,
@@ -169,7 +169,7 @@ export class Fulfilment {
           this.deps.prices.entry(catalogId)?.plan === 'one-time' ? 'Lifetime access' : catalogId,
         amount: session.amount_total ?? 0,
         currency: session.currency ?? 'usd',
-        status: 'paid',
+        status,
         created: session.created,
         receipt_url: null,
       });

@@ -129,9 +129,9 @@ export class WebhookProcessor {
   #revoke(paymentIntentId: string | null, status: 'refunded' | 'disputed', now: number): void {
     if (!paymentIntentId) return;
     const { storage } = this.deps;
+    storage.purchases.revoke(paymentIntentId, status, now);
     const purchase = storage.purchases.find(paymentIntentId);
     if (!purchase) return;
-    storage.purchases.revoke(paymentIntentId, status);
     storage.payments.setStatus(paymentIntentId, status);
     storage.entitlements.refresh(purchase.user_id, now);
   }

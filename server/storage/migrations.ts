@@ -96,4 +96,13 @@ export const migrations: readonly string[] = [
   ALTER TABLE checkout_sessions ADD COLUMN amount_subtotal INTEGER;
   ALTER TABLE checkout_sessions ADD COLUMN amount_total INTEGER;
   `,
+  /* 3 */ `
+  -- A refund or dispute that arrives before its purchase: remembered, so the purchase is recorded
+  -- already revoked instead of granting access.
+  CREATE TABLE payment_revocations (
+    payment_intent_id TEXT PRIMARY KEY,
+    status TEXT NOT NULL CHECK (status IN ('refunded', 'disputed')),
+    created_at INTEGER NOT NULL
+  );
+  `,
 ];

@@ -27,10 +27,26 @@ export function purchaseStore(db: Db) {
     `UPDATE purchases SET status = @status WHERE payment_intent_id = @paymentIntentId AND status = 'paid'`,
   );
 
+  const earlyRevocation = db.prepare<{ paymentIntentId: string; status: string; now: number }>(
+    `INSERT INTO payment_revocations (payment_intent_id, status, created_at)
+     VALUES (@paymentIntentId, @status, @now) ON CONFLICT DO NOTHING`,
+  );
+  const revocation = db.prepare<[string], { status: 'refunded' | 'disputed' }>(
+    'SELECT status FROM payment_revocations WHERE payment_intent_id = ?',
+  );
+
   return {
-    record: (purchase: Purchase) => insert.run(purchase).changes > 0,
+    /** Records a paid purchase, or a revoked one when its refund or dispute came first. */
+    record(purchase: Purchase): Purchase['status'] {
+      const status = revocation.get(purchase.payment_intent_id)?.status ?? purchase.status;
+      insert.run({ ...purchase, status });
+      return status;
+    },
     find: (paymentIntentId: string) => byPaymentIntent.get(paymentIntentId),
-    revoke: (paymentIntentId: string, status: 'refunded' | 'disputed') =>
-      revoke.run({ paymentIntentId, status }).changes > 0,
+    /** Revokes a recorded purchase, or remembers the revocation for a purchase not recorded yet. */
+    revoke(paymentIntentId: string, status: 'refunded' | 'disputed', now: number): void {
+      if (byPaymentIntent.get(paymentIntentId)) revoke.run({ paymentIntentId, status });
+      else earlyRevocation.run({ paymentIntentId, status, now });
+    },
   };
 }

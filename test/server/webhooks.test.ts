@@ -170,6 +170,32 @@ describe('POST /api/webhooks/stripe', () => {
     }
   });
 
+  it('grants nothing when the refund or dispute arrives before the completed session', async () => {
+    for (const [userId, type] of [
+      ['early-refund', 'charge.refunded'],
+      ['early-dispute', 'charge.dispute.created'],
+    ] as const) {
+      const session = await paidLifetimeSession(userId);
+      const object =
+        type === 'charge.refunded'
+          ? {
+              id: `ch_${userId}`,
+              object: 'charge',
+              payment_intent: session.payment_intent,
+              refunded: true,
+            }
+          : { id: `dp_${userId}`, object: 'dispute', payment_intent: session.payment_intent };
+
+      await deliver(stack, makeEvent(type, object));
+      await deliver(stack, makeEvent('checkout.session.completed', session));
+
+      assert.equal(stack.running.storage.entitlements.get(userId), undefined, userId);
+      const revoked = type === 'charge.refunded' ? 'refunded' : 'disputed';
+      assert.equal(count(stack, 'purchases', 'user_id = ? AND status = ?', userId, revoked), 1);
+      assert.equal(count(stack, 'payments', 'user_id = ? AND status = ?', userId, revoked), 1);
+    }
+  });
+
   it('marks a stored session expired on checkout.session.expired', async () => {
     const created = await request(stack.apiUrl, 'POST', '/api/create-checkout-session', {
       body: { userId: 'expiring', planId: 'weekly' },
