@@ -8,7 +8,7 @@ import type { PriceBook } from './catalog.ts';
 import { resolvePromotionCode } from './promotions.ts';
 import { ensureCustomer } from './customers.ts';
 import { digest } from './idempotency.ts';
-import { amountsOf } from './fulfilment.ts';
+import { amountsOf, type Fulfilment } from './fulfilment.ts';
 
 export interface CheckoutRequest {
   userId: string;
@@ -24,6 +24,7 @@ export interface CheckoutDeps {
   stripe: Stripe;
   storage: Storage;
   prices: PriceBook;
+  fulfilment: Fulfilment;
   /** Where the buyer returns to when the page does not say. */
   appUrl: string;
   /** Origins a success or cancel URL may point to (APP_URL's is always one). */
@@ -36,6 +37,9 @@ export const MESSAGES = {
   switchPlan: 'You already have an active subscription. Use "Manage subscription" to switch plans',
   unavailable: 'Plan not found or inactive',
   failed: 'Failed to create checkout session',
+  keyForAnotherPlan: 'This Idempotency-Key was already used for a checkout of another plan',
+  keyNoLongerOpen:
+    'This Idempotency-Key belongs to a checkout that is no longer open; retry with a new key',
 } as const;
 
 // A reused session must leave the buyer time to pay.
@@ -43,29 +47,35 @@ const REUSE_MARGIN_SECONDS = 30 * 60;
 
 /** The one checkout service under all three API dialects. */
 export class CheckoutService {
-  readonly #inFlight = new Map<string, Promise<StoredSession>>();
+  /** The tail of each buyer's queue of checkout requests. */
+  readonly #queues = new Map<string, Promise<unknown>>();
 
   constructor(private readonly deps: CheckoutDeps) {}
 
-  /** Concurrent requests with the same idempotency key share one result, as a double click should. */
+  /**
+   * One buyer's requests run one after another, so a double click (with or without an
+   * Idempotency-Key) finds the session the first click made instead of racing it.
+   */
   create(request: CheckoutRequest): Promise<StoredSession> {
-    if (!request.idempotencyKey) return this.#create(request);
-    const key = `${request.userId}\0${request.idempotencyKey}`;
-    const pending =
-      this.#inFlight.get(key) ?? this.#create(request).finally(() => this.#inFlight.delete(key));
-    this.#inFlight.set(key, pending);
-    return pending;
+    const { userId } = request;
+    const result = (this.#queues.get(userId) ?? Promise.resolve()).then(() =>
+      this.#create(request),
+    );
+    const tail = result.catch(() => undefined);
+    this.#queues.set(userId, tail);
+    void tail.then(() => {
+      if (this.#queues.get(userId) === tail) this.#queues.delete(userId);
+    });
+    return result;
   }
 
   async #create(request: CheckoutRequest): Promise<StoredSession> {
     const { stripe, storage, prices } = this.deps;
     const { userId, entry } = request;
     const idempotencyKey = request.idempotencyKey && digest(request.idempotencyKey);
-    if (idempotencyKey) {
-      const earlier = storage.sessions.findByIdempotencyKey(userId, idempotencyKey);
-      if (earlier) return earlier;
-    }
     this.#guardEntitlement(userId, entry);
+    const earlier = idempotencyKey && storage.sessions.findByIdempotencyKey(userId, idempotencyKey);
+    if (earlier) return replay(earlier, entry);
     const successUrl = this.#returnUrl(
       request.successUrl,
       'successUrl',
@@ -98,6 +108,7 @@ export class CheckoutService {
           hasPaidBefore: storage.hasPaidBefore(userId),
         }).catch(rethrowUnlessApp)
       : undefined;
+    await this.#expireOtherOpenSessions(userId, entry);
     const customerId = await stripeCall(() => ensureCustomer(stripe, storage, userId));
 
     const metadata = { userId, planId: entry.id, plan: entry.plan, billing: entry.billing };
@@ -145,6 +156,33 @@ export class CheckoutService {
     return storage.sessions.find(session.id)!;
   }
 
+  /**
+   * One open checkout per buyer: two open tabs paid one after the other would buy twice. A session
+   * Stripe will not expire was paid meanwhile; it is fulfilled here, and the guard judges again.
+   */
+  async #expireOtherOpenSessions(userId: string, entry: CatalogEntry): Promise<void> {
+    const { stripe, storage, fulfilment } = this.deps;
+    for (const open of storage.sessions.openFor(userId)) {
+      const session = await stripeCall(async () => {
+        try {
+          return await stripe.checkout.sessions.expire(open.id);
+        } catch (error) {
+          if ((error as { type?: string }).type !== 'StripeInvalidRequestError') throw error;
+          return stripe.checkout.sessions.retrieve(open.id);
+        }
+      });
+      if (session.status === 'complete') {
+        const subscription = await stripeCall(() => fulfilment.prepareSession(session));
+        storage.transaction(() =>
+          fulfilment.applyCompletedSession(session, subscription, nowSeconds()),
+        );
+        this.#guardEntitlement(userId, entry);
+      } else {
+        storage.sessions.close(open.id, 'expired', session.payment_status);
+      }
+    }
+  }
+
   #guardEntitlement(userId: string, entry: CatalogEntry): void {
     const current = this.deps.storage.entitlements.get(userId);
     if (!current) return;
@@ -167,6 +205,16 @@ export class CheckoutService {
       throw badRequest(`${field} must be on an allowed origin`, 'url_not_allowed');
     return requested;
   }
+}
+
+/** A retried request returns its session only while that session can still be paid. */
+function replay(earlier: StoredSession, entry: CatalogEntry): StoredSession {
+  if (earlier.catalog_id !== entry.id)
+    throw badRequest(MESSAGES.keyForAnotherPlan, 'idempotency_key_reused');
+  if (earlier.status !== 'open' || !earlier.url) {
+    throw badRequest(MESSAGES.keyNoLongerOpen, 'idempotency_key_reused');
+  }
+  return earlier;
 }
 
 function rethrowUnlessApp(error: unknown): never {

@@ -27,6 +27,7 @@ export function createServices(stripe: Stripe, storage: Storage, config: Service
       stripe,
       storage,
       prices,
+      fulfilment,
       appUrl: config.appUrl,
       allowedOrigins: config.allowedOrigins,
     }),

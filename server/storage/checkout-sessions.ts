@@ -34,6 +34,9 @@ export function checkoutSessionStore(db: Db) {
   const byIdempotencyKey = db.prepare<[string, string], StoredSession>(
     'SELECT * FROM checkout_sessions WHERE user_id = ? AND idempotency_key = ?',
   );
+  const allOpen = db.prepare<[string], StoredSession>(
+    `SELECT * FROM checkout_sessions WHERE user_id = ? AND status = 'open'`,
+  );
   const openFor = db.prepare<
     { userId: string; catalogId: string; promotionCode: string | null; after: number },
     StoredSession
@@ -57,6 +60,7 @@ export function checkoutSessionStore(db: Db) {
   return {
     insert: (session: StoredSession) => insert.run(session),
     find: (id: string) => byId.get(id),
+    openFor: (userId: string) => allOpen.all(userId),
     findByIdempotencyKey: (userId: string, key: string) => byIdempotencyKey.get(userId, key),
     /** An unexpired open session the same buyer can still pay, so a second click does not make another. */
     findReusable: (

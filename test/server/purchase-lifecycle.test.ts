@@ -104,6 +104,91 @@ describe('a purchase from checkout to entitlement', () => {
     assert.equal(first.body.data.checkoutId, second.body.data.checkoutId);
   });
 
+  it('keeps one open checkout per buyer, so two tabs cannot buy twice', async () => {
+    const token = await stack.tokenFor('two-tabs');
+    const monthly = await request(stack.apiUrl, 'POST', '/payment/checkout', {
+      token,
+      body: { planId: 'plan_professional' },
+    });
+
+    const annual = await request(stack.apiUrl, 'POST', '/payment/checkout', {
+      token,
+      body: { planId: 'plan_professional_annual' },
+    });
+    const payFirst = await stack.control.completeSession(monthly.body.data.checkoutId);
+
+    assert.equal(annual.status, 200);
+    assert.equal(
+      (await stack.stripe.checkout.sessions.retrieve(monthly.body.data.checkoutId)).status,
+      'expired',
+    );
+    assert.equal(payFirst.ok, false);
+  });
+
+  it('answers 409 when another open checkout of the buyer was paid before its webhook arrived', async () => {
+    const token = await stack.tokenFor('paid-elsewhere');
+    await stack.control.holdWebhooks(true);
+    try {
+      const first = await request(stack.apiUrl, 'POST', '/payment/checkout', {
+        token,
+        body: { planId: 'plan_basic' },
+      });
+      await stack.control.completeSession(first.body.data.checkoutId);
+
+      const second = await request(stack.apiUrl, 'POST', '/payment/checkout', {
+        token,
+        body: { planId: 'plan_basic_annual' },
+      });
+
+      assert.equal(second.status, 409);
+      assert.deepEqual(second.body, {
+        success: false,
+        message: 'You are already subscribed to this plan',
+      });
+      assert.equal(entitlementOf('paid-elsewhere')?.plan, 'BASIC');
+    } finally {
+      await stack.control.holdWebhooks(false);
+      await stack.control.deliverPending();
+    }
+  });
+
+  it('answers two simultaneous clicks without an Idempotency-Key with one session', async () => {
+    const token = await stack.tokenFor('double-click');
+    const click = () =>
+      request(stack.apiUrl, 'POST', '/payment/checkout', { token, body: { planId: 'plan_basic' } });
+
+    const [a, b] = await Promise.all([click(), click()]);
+
+    assert.equal(a.body.data.checkoutId, b.body.data.checkoutId);
+  });
+
+  it('refuses an Idempotency-Key reused for another plan or after its checkout closed', async () => {
+    const token = await stack.tokenFor('key-reuser');
+    const send = (planId: string) =>
+      request(stack.apiUrl, 'POST', '/payment/checkout', {
+        token,
+        body: { planId },
+        headers: { 'Idempotency-Key': 'key-1' },
+      });
+    const first = await send('weekly');
+
+    const otherPlan = await send('one-time');
+    await stack.stripe.checkout.sessions.expire(first.body.data.checkoutId);
+    await waitFor(
+      () => stack.running.storage.sessions.find(first.body.data.checkoutId)?.status === 'expired',
+      'the expiry',
+    );
+    const afterExpiry = await send('weekly');
+
+    assert.equal(otherPlan.status, 400);
+    assert.equal(
+      otherPlan.body.message,
+      'This Idempotency-Key was already used for a checkout of another plan',
+    );
+    assert.equal(afterExpiry.status, 400);
+    assert.match(afterExpiry.body.message, /no longer open; retry with a new key/);
+  });
+
   it('shows a paid session as fulfilled on the success page before its webhook arrives', async () => {
     await stack.control.holdWebhooks(true);
     try {
