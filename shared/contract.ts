@@ -13,12 +13,6 @@ export function endpoint<const E extends Endpoint>(definition: E): E {
   return definition;
 }
 
-/** The response body type of an endpoint for one status. */
-export type ResponseOf<
-  E extends Endpoint,
-  S extends keyof E['responses'],
-> = E['responses'][S] extends z.ZodType ? z.infer<E['responses'][S]> : never;
-
 /** Stripe objects carry times as Unix seconds; the APIs speak ISO 8601 without milliseconds. */
 export function isoFromUnix(seconds: number): string {
   return new Date(seconds * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z');

@@ -1,10 +1,11 @@
 import { errors, jwtVerify, SignJWT } from 'jose';
 import type { Context, Middleware } from 'koa';
+import { SubscriptionMessages } from '../../shared/index.ts';
 import { unauthorized } from '../errors.ts';
 
-export const AUTH_MESSAGES = {
-  required: 'Authentication required',
-  expired: 'Access token expired',
+const AUTH_MESSAGES = {
+  required: SubscriptionMessages.authenticationRequired,
+  expired: SubscriptionMessages.tokenExpired,
 } as const;
 
 /**

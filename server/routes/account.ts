@@ -4,7 +4,7 @@ import type { Middleware } from 'koa';
 import type Stripe from 'stripe';
 import {
   isoFromUnix,
-  PaymentsQuery,
+  accountApi,
   type AccountResponse,
   type Entitlement,
   type PaymentsResponse,
@@ -25,7 +25,7 @@ export function accountRoutes(deps: {
   const { storage } = deps;
   const router = new Router();
 
-  router.get('/api/subscription', deps.requireUser, (ctx) => {
+  router.get(accountApi.getSubscription.path, deps.requireUser, (ctx) => {
     const userId: string = ctx.state.userId;
     const latest = storage.subscriptions.listForUser(userId)[0];
     ctx.body = {
@@ -35,7 +35,7 @@ export function accountRoutes(deps: {
     } satisfies AccountResponse;
   });
 
-  router.post('/api/subscription/portal', deps.requireUser, async (ctx) => {
+  router.post(accountApi.createPortalSession.path, deps.requireUser, async (ctx) => {
     const customer = storage.customers.customerIdFor(ctx.state.userId);
     if (!customer) throw notFound('There is no subscription to manage yet', 'no_customer');
     const session = await deps.stripe.billingPortal.sessions
@@ -46,9 +46,9 @@ export function accountRoutes(deps: {
     ctx.body = { url: session.url };
   });
 
-  router.get('/api/payments', deps.requireUser, (ctx) => {
+  router.get(accountApi.listPayments.path, deps.requireUser, (ctx) => {
     const userId: string = ctx.state.userId;
-    const query = parse(PaymentsQuery, ctx.query);
+    const query = parse(accountApi.listPayments.query, ctx.query);
     const after = query.starting_after
       ? storage.payments.find.get(query.starting_after, userId)
       : undefined;
@@ -70,7 +70,7 @@ export function accountRoutes(deps: {
     } satisfies PaymentsResponse;
   });
 
-  router.get('/api/entitlements/:userId', deps.requireServerKey, (ctx) => {
+  router.get(accountApi.getEntitlement.path, deps.requireServerKey, (ctx) => {
     const userId = ctx.params.userId!;
     ctx.body = { userId, entitlement: entitlementOf(storage, userId) };
   });

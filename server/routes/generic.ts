@@ -2,7 +2,7 @@
 import Router from '@koa/router';
 import type { Middleware } from 'koa';
 import {
-  CreateCheckoutParams,
+  genericApi,
   GenericMessages,
   isoFromUnix,
   type CheckoutResponse,
@@ -23,8 +23,8 @@ export function genericRoutes(deps: {
 }): Router {
   const router = new Router();
 
-  router.post('/payment/checkout', deps.requireUser, async (ctx) => {
-    const params = parse(CreateCheckoutParams, ctx.request.body);
+  router.post(genericApi.createCheckoutSession.path, deps.requireUser, async (ctx) => {
+    const params = parse(genericApi.createCheckoutSession.body, ctx.request.body);
     const entry = deps.prices.entry(params.planId);
     if (!entry) throw notFound(GenericMessages.planNotFound, 'plan_unavailable');
     const session = await deps.checkout.create({
@@ -46,7 +46,7 @@ export function genericRoutes(deps: {
     } satisfies CheckoutResponse;
   });
 
-  router.get('/payment/checkout/:id', deps.requireUser, async (ctx) => {
+  router.get(genericApi.getCheckoutSession.path, deps.requireUser, async (ctx) => {
     const state = await deps.status.forOwner(ctx.state.userId, ctx.params.id!);
     if (!state) throw notFound(GenericMessages.sessionNotFound, 'session_not_found');
     ctx.body = {

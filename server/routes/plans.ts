@@ -2,7 +2,7 @@
 import Router from '@koa/router';
 import {
   findCatalogEntry,
-  PromotionCheckQuery,
+  plansApi,
   PromotionCode,
   type PromotionCheck,
 } from '../../shared/index.ts';
@@ -17,7 +17,7 @@ import type { Storage } from '../storage/index.ts';
 export function planRoutes(deps: { prices: PriceBook; stripe: Stripe; storage: Storage }): Router {
   const router = new Router();
 
-  router.get('/api/plans', async (ctx) => {
+  router.get(plansApi.listPlans.path, async (ctx) => {
     ctx.set('Cache-Control', 'public, max-age=60');
     ctx.type = 'application/json';
     ctx.body = await deps.prices.plansBody();
@@ -25,9 +25,9 @@ export function planRoutes(deps: { prices: PriceBook; stripe: Stripe; storage: S
 
   // Anonymous by design (the widget asks before sign-in), so first-time-only codes are judged
   // for a new customer; checkout checks them again for the real buyer.
-  router.get('/api/promotion-codes/:code', async (ctx) => {
+  router.get(plansApi.checkPromotionCode.path, async (ctx) => {
     const code = parse(PromotionCode, ctx.params.code);
-    const { plan, billing } = parse(PromotionCheckQuery, ctx.query);
+    const { plan, billing } = parse(plansApi.checkPromotionCode.query, ctx.query);
     const entry = findCatalogEntry(deps.prices.catalog, plan, billing);
     const price = entry && (await deps.prices.price(entry));
     if (!entry || !price) throw notFound(MESSAGES.unavailable, 'plan_unavailable');

@@ -1,6 +1,6 @@
 // Seed 002: POST /api/create-checkout-session, for weekly and one-time purchases.
 import Router from '@koa/router';
-import { CreateSessionBody } from '../../shared/index.ts';
+import { sessionsApi } from '../../shared/index.ts';
 import { parse } from '../http/validate.ts';
 import { idempotencyKeyOf } from '../http/idempotency-key.ts';
 import type { CheckoutService } from '../services/checkout.ts';
@@ -11,8 +11,8 @@ import { AppError, badRequest } from '../errors.ts';
 export function sessionRoutes(deps: { checkout: CheckoutService; prices: PriceBook }): Router {
   const router = new Router();
 
-  router.post('/api/create-checkout-session', async (ctx) => {
-    const { userId, planId } = parse(CreateSessionBody, ctx.request.body);
+  router.post(sessionsApi.createCheckoutSession.path, async (ctx) => {
+    const { userId, planId } = parse(sessionsApi.createCheckoutSession.body, ctx.request.body);
     const entry = deps.prices.entry(planId);
     // Seed 002 documents no 404: a plan it cannot sell is a bad request there.
     if (!entry) throw badRequest(MESSAGES.unavailable, 'plan_unavailable');

@@ -3,7 +3,7 @@ import Router from '@koa/router';
 import type { Middleware } from 'koa';
 import {
   findCatalogEntry,
-  SubscriptionCheckoutBody,
+  subscriptionApi,
   SubscriptionMessages,
   type SubscriptionCheckoutCreated,
 } from '../../shared/index.ts';
@@ -20,8 +20,8 @@ export function subscriptionRoutes(deps: {
 }): Router {
   const router = new Router();
 
-  router.post('/api/subscription/create-checkout', deps.requireUser, async (ctx) => {
-    const body = parse(SubscriptionCheckoutBody, ctx.request.body);
+  router.post(subscriptionApi.createCheckout.path, deps.requireUser, async (ctx) => {
+    const body = parse(subscriptionApi.createCheckout.body, ctx.request.body);
     const entry = findCatalogEntry(deps.prices.catalog, body.plan, body.billing);
     if (!entry) throw notFound(MESSAGES.unavailable, 'plan_unavailable');
     const session = await deps.checkout.create({

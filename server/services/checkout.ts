@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type Stripe from 'stripe';
-import type { CatalogEntry } from '../../shared/index.ts';
+import { GenericMessages, SubscriptionMessages, type CatalogEntry } from '../../shared/index.ts';
 import { AppError, badRequest, conflict } from '../errors.ts';
 import { nowSeconds, type Storage } from '../storage/index.ts';
 import type { StoredSession } from '../storage/checkout-sessions.ts';
@@ -32,11 +32,11 @@ export interface CheckoutDeps {
 }
 
 export const MESSAGES = {
-  alreadySubscribed: 'You are already subscribed to this plan',
+  alreadySubscribed: SubscriptionMessages.alreadySubscribed,
   lifetime: 'You already have lifetime access',
   switchPlan: 'You already have an active subscription. Use "Manage subscription" to switch plans',
-  unavailable: 'Plan not found or inactive',
-  failed: 'Failed to create checkout session',
+  unavailable: GenericMessages.planNotFound,
+  failed: SubscriptionMessages.failed,
   keyForAnotherPlan: 'This Idempotency-Key was already used for a checkout of another plan',
   keyNoLongerOpen:
     'This Idempotency-Key belongs to a checkout that is no longer open; retry with a new key',

@@ -32,9 +32,13 @@ export const idOf = (value: string | { id: string } | null | undefined) =>
 export class Fulfilment {
   constructor(private readonly deps: { stripe: Stripe; storage: Storage; prices: PriceBook }) {}
 
+  /**
+   * `asOf` is the Stripe time the state is known to be current at; without it, the subscription's
+   * creation second, so any later event still counts as newer and one from that second re-fetches.
+   */
   async prepareSubscription(
     subscription: Stripe.Subscription | string,
-    asOf: number,
+    asOf?: number,
   ): Promise<PreparedSubscription> {
     const current =
       typeof subscription === 'string'
@@ -42,7 +46,7 @@ export class Fulfilment {
         : subscription;
     const priceId = current.items.data[0]?.price.id;
     const entry = priceId ? await this.deps.prices.entryForPrice(priceId) : undefined;
-    return { subscription: current, entry, asOf };
+    return { subscription: current, entry, asOf: asOf ?? current.created };
   }
 
   /**
@@ -107,7 +111,7 @@ export class Fulfilment {
       return undefined;
     const stored = this.deps.storage.subscriptions.find(subscriptionId);
     if (stored) return undefined;
-    return this.prepareSubscription(session.subscription ?? subscriptionId, session.created);
+    return this.prepareSubscription(session.subscription ?? subscriptionId);
   }
 
   /**

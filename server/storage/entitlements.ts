@@ -11,7 +11,11 @@ export interface Entitlement {
   updated_at: number;
 }
 
-/** Statuses in which Stripe still considers the subscription the customer's own. */
+/**
+ * Statuses of a subscription that still exists and would bill again, so a second checkout for it
+ * is refused. Past-due and unpaid ones carry their status: whether they keep access is the site
+ * owner's call, made by reading `status`.
+ */
 export const LIVE_SUBSCRIPTION_STATUSES = ['trialing', 'active', 'past_due', 'unpaid'] as const;
 const live = LIVE_SUBSCRIPTION_STATUSES.map((status) => `'${status}'`).join(', ');
 

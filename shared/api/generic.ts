@@ -8,11 +8,8 @@ export const GenericMessages = {
   created: 'Checkout session created successfully',
   retrieved: 'Checkout session retrieved successfully',
   invalidPlan: 'Invalid plan ID provided',
-  authenticationRequired: 'Authentication required',
   planNotFound: 'Plan not found or inactive',
   sessionNotFound: 'Checkout session not found',
-  alreadySubscribed: 'You are already subscribed to this plan',
-  failed: 'Failed to create checkout session',
 } as const;
 
 export const GenericFailure = z.object({ success: z.literal(false), message: z.string() });
