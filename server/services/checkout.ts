@@ -141,6 +141,8 @@ export class CheckoutService {
       id: session.id,
       user_id: userId,
       catalog_id: entry.id,
+      plan: entry.plan,
+      billing: entry.billing,
       mode: entry.mode,
       status: 'open',
       payment_status: session.payment_status,

@@ -132,6 +132,8 @@ export class Fulfilment {
         id: session.id,
         user_id: userId,
         catalog_id: catalogId,
+        plan: session.metadata?.plan ?? null,
+        billing: session.metadata?.billing ?? null,
         mode: session.mode === 'payment' ? 'payment' : 'subscription',
         status: 'open',
         payment_status: session.payment_status,

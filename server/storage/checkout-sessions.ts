@@ -4,6 +4,9 @@ export interface StoredSession {
   id: string;
   user_id: string;
   catalog_id: string;
+  /** The catalog entry's plan and billing when the session was made. */
+  plan: string | null;
+  billing: string | null;
   mode: 'subscription' | 'payment';
   status: 'open' | 'complete' | 'expired';
   payment_status: string;
@@ -24,10 +27,10 @@ export function checkoutSessionStore(db: Db) {
   const insert = db.prepare<StoredSession>(
     `INSERT INTO checkout_sessions
        (id, user_id, catalog_id, mode, status, payment_status, url, promotion_code, idempotency_key,
-        expires_at, created_at, fulfilled_at, currency, amount_subtotal, amount_total)
+        expires_at, created_at, fulfilled_at, currency, amount_subtotal, amount_total, plan, billing)
      VALUES
        (@id, @user_id, @catalog_id, @mode, @status, @payment_status, @url, @promotion_code, @idempotency_key,
-        @expires_at, @created_at, @fulfilled_at, @currency, @amount_subtotal, @amount_total)
+        @expires_at, @created_at, @fulfilled_at, @currency, @amount_subtotal, @amount_total, @plan, @billing)
      ON CONFLICT (id) DO NOTHING`,
   );
   const byId = db.prepare<[string], StoredSession>('SELECT * FROM checkout_sessions WHERE id = ?');

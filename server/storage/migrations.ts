@@ -105,4 +105,9 @@ export const migrations: readonly string[] = [
     created_at INTEGER NOT NULL
   );
   `,
+  /* 4 */ `
+  -- What was sold, kept with the session: the catalog may change after it was created.
+  ALTER TABLE checkout_sessions ADD COLUMN plan TEXT;
+  ALTER TABLE checkout_sessions ADD COLUMN billing TEXT;
+  `,
 ];
