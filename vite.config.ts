@@ -42,10 +42,21 @@ function collapseTemplateWhitespace(): Plugin {
         const tag = node.tag as { type: string; name?: string };
         if (tag.type !== 'Identifier' || (tag.name !== 'css' && tag.name !== 'html')) return;
         for (const quasi of (node.quasi as { quasis: Node[] }).quasis) {
-          let text = code.slice(quasi.start, quasi.end).replace(/\s*\n\s*/g, ' ');
-          // In CSS no space around braces, semicolons and commas, or after a colon, means anything.
-          if (tag.name === 'css')
-            text = text.replace(/\s*([{};,])\s*/g, '$1').replace(/:\s+/g, ':');
+          // A line break before the end of a tag is no text at all.
+          let text = code
+            .slice(quasi.start, quasi.end)
+            .replace(/\s*\n\s*(\/?>)/g, '$1')
+            .replace(/\s*\n\s*/g, ' ');
+          // In CSS no space around braces, semicolons and commas, or after a colon, means anything,
+          // and neither do the last semicolon of a block or quotes around a
+          // word in an attribute selector.
+          if (tag.name === 'css') {
+            text = text
+              .replace(/\s*([{};,])\s*/g, '$1')
+              .replace(/:\s+/g, ':')
+              .replace(/;}/g, '}')
+              .replace(/=(['"])([\w-]+)\1\]/g, '=$2]');
+          }
           edits.push({ start: quasi.start, end: quasi.end, text });
         }
       });

@@ -47,6 +47,8 @@ import { defaultLabel, findPrice, formatMoney, loadPlans, priceText } from './pl
  * @cssprop --checkout-button-border-color - The input's border.
  */
 export class CheckoutButton extends LitElement {
+  // The private properties hold this theme's defaults, light or dark; a page's own custom
+  // property wins wherever one is read.
   static override styles = css`
     :host {
       display: inline-block;
@@ -55,14 +57,13 @@ export class CheckoutButton extends LitElement {
       display: none;
     }
     form {
-      --_background: var(--checkout-button-background, #4338ca);
-      --_color: var(--checkout-button-color, #fff);
-      --_accent: var(--checkout-button-accent, #047857);
-      --_error: var(--checkout-button-error-color, #b91c1c);
-      --_input-background: var(--checkout-button-input-background, #fff);
-      --_input-color: var(--checkout-button-input-color, #111827);
-      --_border: var(--checkout-button-border-color, #6b7280);
-      --_radius: var(--checkout-button-radius, 0.5rem);
+      --_background: #4338ca;
+      --_color: #fff;
+      --_accent: #047857;
+      --_error: #b91c1c;
+      --_input-background: #fff;
+      --_input-color: #111827;
+      --_border: #6b7280;
       display: grid;
       gap: 0.5rem;
       margin: 0;
@@ -70,13 +71,13 @@ export class CheckoutButton extends LitElement {
     }
     @media (prefers-color-scheme: dark) {
       form {
-        --_background: var(--checkout-button-background, #a5b4fc);
-        --_color: var(--checkout-button-color, #1e1b4b);
-        --_accent: var(--checkout-button-accent, #6ee7b7);
-        --_error: var(--checkout-button-error-color, #fca5a5);
-        --_input-background: var(--checkout-button-input-background, #111827);
-        --_input-color: var(--checkout-button-input-color, #f9fafb);
-        --_border: var(--checkout-button-border-color, #9ca3af);
+        --_background: #a5b4fc;
+        --_color: #1e1b4b;
+        --_accent: #6ee7b7;
+        --_error: #fca5a5;
+        --_input-background: #111827;
+        --_input-color: #f9fafb;
+        --_border: #9ca3af;
       }
     }
     p {
@@ -96,18 +97,15 @@ export class CheckoutButton extends LitElement {
     input,
     button {
       font: inherit;
-      border-radius: var(--_radius);
+      border-radius: var(--checkout-button-radius, 0.5rem);
     }
     input {
       min-width: 0;
       padding: 0.5rem 0.75rem;
-      border: 1px solid var(--_border);
-      background: var(--_input-background);
-      color: var(--_input-color);
+      border: 1px solid var(--checkout-button-border-color, var(--_border));
+      background: var(--checkout-button-input-background, var(--_input-background));
+      color: var(--checkout-button-input-color, var(--_input-color));
       text-transform: uppercase;
-    }
-    input[aria-invalid='true'] {
-      border-color: var(--_error);
     }
     [part='button'] {
       display: inline-flex;
@@ -115,8 +113,8 @@ export class CheckoutButton extends LitElement {
       gap: 0.5rem;
       padding: 0.625rem 1.25rem;
       border: 0;
-      background: var(--_background);
-      color: var(--_color);
+      background: var(--checkout-button-background, var(--_background));
+      color: var(--checkout-button-color, var(--_color));
       font-weight: 600;
       cursor: pointer;
     }
@@ -128,14 +126,14 @@ export class CheckoutButton extends LitElement {
       cursor: not-allowed;
     }
     :focus-visible {
-      outline: 2px solid var(--_background);
+      outline: 2px solid var(--checkout-button-background, var(--_background));
       outline-offset: 2px;
     }
     [part='spinner'] {
       width: 1em;
       height: 1em;
       box-sizing: border-box;
-      border: 2px solid currentColor;
+      border: 2px solid;
       border-inline-end-color: transparent;
       border-radius: 50%;
       animation: spin 0.8s linear infinite;
@@ -152,11 +150,14 @@ export class CheckoutButton extends LitElement {
     }
     [part='saving'],
     .accepted {
-      color: var(--_accent);
+      color: var(--checkout-button-accent, var(--_accent));
       font-weight: 600;
     }
     .refused {
-      color: var(--_error);
+      color: var(--checkout-button-error-color, var(--_error));
+    }
+    input[aria-invalid='true'] {
+      border-color: var(--checkout-button-error-color, var(--_error));
     }
     [part='manage'] {
       padding: 0;
@@ -205,9 +206,8 @@ export class CheckoutButton extends LitElement {
   #departure = new Task<[Errand], Departure>(this, {
     task: async ([errand], { signal }) => {
       try {
-        return await (errand === 'portal'
-          ? this.#requestPortal(signal)
-          : this.#requestCheckout(signal));
+        if (errand === 'checkout') return await this.#requestCheckout(signal);
+        return { url: await openBillingPortal({ api: this.api, token: this.token, signal }) };
       } catch (error) {
         throw error instanceof RequestFailure
           ? explain(errand, error.status, error.message)
@@ -327,10 +327,6 @@ export class CheckoutButton extends LitElement {
     }
     if (response.status) this.#attempt = undefined;
     throw explain('checkout', response.status, response.message, !!promotionCode);
-  }
-
-  async #requestPortal(signal: AbortSignal): Promise<Departure> {
-    return { url: await openBillingPortal({ api: this.api, token: this.token, signal }) };
   }
 
   get #billingOrDefault(): 'monthly' | 'annual' {
@@ -460,8 +456,7 @@ export class CheckoutButton extends LitElement {
                   this.#promotion.render({
                     pending: () => 'Checking the code…',
                     complete: (check) => check.message,
-                    error: () =>
-                      'The code could not be checked now; it will be checked when you pay.',
+                    error: () => 'Could not check the code now; it will be checked at payment.',
                   }))
               }
             </p>`
@@ -502,9 +497,7 @@ export interface CheckoutEventDetails {
 
 // A page that includes the script twice (or both builds) keeps the first definition.
 if (customElements.get('checkout-button')) {
-  console.warn(
-    'Tilldrop: <checkout-button> is already defined; the second copy of the script does nothing.',
-  );
+  console.warn('Tilldrop: <checkout-button> is already defined; this copy does nothing.');
 } else {
   customElements.define('checkout-button', CheckoutButton);
 }

@@ -52,6 +52,14 @@ type Json = Record<string, unknown>;
 const isObject = (value: unknown): value is Json => typeof value === 'object' && value !== null;
 const isWebUrl = (value: unknown) => typeof value === 'string' && /^https?:\/\//.test(value);
 
+/** Whether `value` is an object whose named fields have the named `typeof` types. */
+function fits(
+  value: unknown,
+  shape: Record<string, 'string' | 'number' | 'boolean'>,
+): value is Json {
+  return isObject(value) && Object.keys(shape).every((key) => typeof value[key] === shape[key]);
+}
+
 /** Creates a Stripe Checkout session for one plan: `POST /payment/checkout`. */
 export async function createCheckoutSession(
   params: CreateCheckoutParams,
@@ -61,11 +69,11 @@ export async function createCheckoutSession(
     body: params,
     headers: { 'Idempotency-Key': options.idempotencyKey ?? newIdempotencyKey() },
   });
-  const data = generic(answer);
   // Never hand a `javascript:` or relative URL to `location.assign`.
-  return data && isWebUrl(data.checkoutUrl) && typeof data.checkoutId === 'string'
-    ? (answer.body as CheckoutResponse)
-    : failure(answer);
+  return generic(
+    answer,
+    (data) => isWebUrl(data.checkoutUrl) && fits(data, { checkoutId: 'string' }),
+  );
 }
 
 /** Reads a checkout session back, e.g. to recover after an interrupted redirect. */
@@ -74,18 +82,14 @@ export async function getCheckoutSession(
   options: RequestOptions = {},
 ): Promise<CheckoutStateResponse | Failure> {
   const answer = await send(`/payment/checkout/${encodeURIComponent(id)}`, options);
-  const data = generic(answer);
-  return data && typeof data.checkoutId === 'string' && typeof data.status === 'string'
-    ? (answer.body as CheckoutStateResponse)
-    : failure(answer);
+  return generic(answer, (data) => fits(data, { checkoutId: 'string', status: 'string' }));
 }
 
 /** Every purchasable price, for display. Throws a `RequestFailure`. */
 export async function listPlans(options: RequestOptions = {}): Promise<PlanPrice[]> {
   const answer = await send('/api/plans', options, { anonymous: true });
-  const plans = isObject(answer.body) ? answer.body.plans : undefined;
-  if (answer.status === 200 && Array.isArray(plans) && plans.every(isPlanPrice)) return plans;
-  throw new RequestFailure(answer.status, failure(answer).message);
+  const { plans } = read(answer, ({ plans }) => Array.isArray(plans) && plans.every(isPlanPrice));
+  return plans as PlanPrice[];
 }
 
 /** What a promotion code takes off one plan, or why it is refused. Throws a `RequestFailure`. */
@@ -98,26 +102,17 @@ export async function checkPromotionCode(
   const query = new URLSearchParams({ plan, billing });
   const path = `/api/promotion-codes/${encodeURIComponent(code)}?${query}`;
   const answer = await send(path, options, { anonymous: true });
-  const check = answer.body;
-  if (
-    answer.status === 200 &&
-    isObject(check) &&
-    typeof check.valid === 'boolean' &&
-    typeof check.message === 'string' &&
-    typeof check.amountTotal === 'number' &&
-    typeof check.currency === 'string'
-  ) {
-    return check as PromotionCheck;
-  }
-  throw new RequestFailure(answer.status, failure(answer).message);
+  const check = read(answer, (body) =>
+    fits(body, { valid: 'boolean', message: 'string', amountTotal: 'number', currency: 'string' }),
+  );
+  return check as PromotionCheck;
 }
 
 /** The Stripe billing portal URL for the signed-in buyer. Throws a `RequestFailure`. */
 export async function openBillingPortal(options: RequestOptions = {}): Promise<string> {
   const answer = await send('/api/subscription/portal', options, { body: {} });
-  const url = isObject(answer.body) ? answer.body.url : undefined;
-  if (answer.status === 200 && isWebUrl(url)) return url as string;
-  throw new RequestFailure(answer.status, failure(answer).message);
+  const { url } = read(answer, ({ url }) => isWebUrl(url));
+  return url as string;
 }
 
 /** 128 random bits; `crypto.randomUUID` exists only on https pages, this works on any. */
@@ -162,11 +157,23 @@ async function send(
   return { status: response.status, body: json };
 }
 
-function generic(answer: Answer): Json | undefined {
-  const { body } = answer;
-  return answer.status === 200 && isObject(body) && body.success === true && isObject(body.data)
-    ? body.data
-    : undefined;
+/** The documented success envelope, if its `data` passes `check`; else the failure envelope. */
+function generic<T>(answer: Answer, check: (data: Json) => boolean): T | Failure {
+  const { status, body } = answer;
+  return status === 200 &&
+    isObject(body) &&
+    body.success === true &&
+    isObject(body.data) &&
+    check(body.data)
+    ? (body as T)
+    : failure(answer);
+}
+
+/** The body of a successful answer that passes `check`; else a `RequestFailure`. */
+function read(answer: Answer, check: (body: Json) => boolean): Json {
+  const { status, body } = answer;
+  if (status === 200 && isObject(body) && check(body)) return body;
+  throw new RequestFailure(status, failure(answer).message);
 }
 
 function failure({ status, body }: Answer): Failure {
@@ -175,20 +182,16 @@ function failure({ status, body }: Answer): Failure {
     success: false,
     status,
     message:
-      message ??
-      (status
-        ? `Unexpected response from the server (HTTP ${status})`
-        : 'The server could not be reached'),
+      message ?? (status ? `Unexpected answer (HTTP ${status})` : 'No answer from the server'),
   };
 }
 
-function isPlanPrice(value: unknown): value is PlanPrice {
-  return (
-    isObject(value) &&
-    typeof value.id === 'string' &&
-    typeof value.plan === 'string' &&
-    typeof value.billing === 'string' &&
-    typeof value.amount === 'number' &&
-    typeof value.currency === 'string'
-  );
+function isPlanPrice(value: unknown): boolean {
+  return fits(value, {
+    id: 'string',
+    plan: 'string',
+    billing: 'string',
+    amount: 'number',
+    currency: 'string',
+  });
 }

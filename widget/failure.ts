@@ -23,8 +23,8 @@ export class CheckoutFailure extends Error {
 export type Errand = 'checkout' | 'portal';
 
 const unavailable: Record<Errand, string> = {
-  checkout: 'This plan is not available right now.',
-  portal: 'Managing your subscription is not available right now.',
+  checkout: 'This plan is not available.',
+  portal: 'Subscription management is not available.',
 };
 
 /**
@@ -45,39 +45,20 @@ export function explain(
   if (status === 400 && sentPromotionCode && /promotion code/i.test(serverMessage)) {
     return new CheckoutFailure(status, 'promotion-code-refused', serverMessage);
   }
-  if (status === 0) {
-    return new CheckoutFailure(
-      status,
-      'network',
-      'We could not reach the payment server. Check your connection and try again.',
-    );
-  }
-  if (status === 401) {
-    return new CheckoutFailure(
-      status,
-      'authentication-required',
-      'Please sign in first, then try again.',
-    );
-  }
+  if (status === 0)
+    return new CheckoutFailure(status, 'network', 'Could not connect. Please try again.');
+  if (status === 401)
+    return new CheckoutFailure(status, 'authentication-required', 'Please sign in first.');
   if (status === 404) return new CheckoutFailure(status, 'not-found', unavailable[errand]);
-  if (status === 429) {
-    return new CheckoutFailure(
-      status,
-      'rate-limited',
-      'Too many attempts. Please wait a minute and try again.',
-    );
-  }
+  if (status === 429)
+    return new CheckoutFailure(status, 'rate-limited', 'Too many attempts. Try again in a minute.');
   if (status >= 400 && status < 500) {
     return new CheckoutFailure(
       status,
       'invalid-request',
-      'This checkout is not set up correctly. Please let the site owner know.',
+      'This checkout is not set up right. Please tell the site owner.',
     );
   }
   // 5xx, and a 200 whose body is not what the API documents.
-  return new CheckoutFailure(
-    status,
-    'server-error',
-    'Something went wrong on our side. Please try again in a moment.',
-  );
+  return new CheckoutFailure(status, 'server-error', 'Something went wrong. Please try again.');
 }

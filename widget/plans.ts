@@ -24,24 +24,19 @@ export function findPrice(
   billing: string,
 ): PlanPrice | undefined {
   return plans.find(
-    (price) =>
-      price.plan === plan &&
-      (price.billing === billing || price.billing === 'weekly' || price.billing === 'once'),
+    (price) => price.plan === plan && [billing, 'weekly', 'once'].includes(price.billing),
   );
 }
 
 /** Stripe counts in the currency's minor unit; Intl knows how many digits that unit has. */
 export function formatMoney(amount: number, currency: string): string {
-  const locale = document.documentElement.lang || undefined;
-  const digits = new Intl.NumberFormat(locale, { style: 'currency', currency }).resolvedOptions()
-    .maximumFractionDigits!;
-  const value = amount / 10 ** digits;
-  // "$190", not "$190.00": whole amounts read better on a button.
-  return new Intl.NumberFormat(locale, {
+  const money = new Intl.NumberFormat(document.documentElement.lang || undefined, {
     style: 'currency',
     currency,
-    minimumFractionDigits: Number.isInteger(value) ? 0 : digits,
-  }).format(value);
+    // "$190", not "$190.00": whole amounts read better on a button.
+    trailingZeroDisplay: 'stripIfInteger',
+  });
+  return money.format(amount / 10 ** money.resolvedOptions().maximumFractionDigits!);
 }
 
 /** "$190/year", or "$149" for a one-time price. */

@@ -202,9 +202,9 @@ describe('<checkout-button> checkout', () => {
     expect(detail).to.deep.equal({
       status: 401,
       code: 'authentication-required',
-      message: 'Please sign in first, then try again.',
+      message: 'Please sign in first.',
     });
-    expect(text(errorMessage(element))).to.equal('Please sign in first, then try again.');
+    expect(text(errorMessage(element))).to.equal('Please sign in first.');
     const [post] = checkoutPosts();
     expect(post!.credentials).to.equal('include');
     expect(post!.headers.has('Authorization')).to.equal(false);
@@ -345,7 +345,7 @@ describe('<checkout-button> checkout', () => {
     expect(detail).to.deep.equal({
       status: 0,
       code: 'network',
-      message: 'We could not reach the payment server. Check your connection and try again.',
+      message: 'Could not connect. Please try again.',
     });
     const [firstPost, secondPost] = checkoutPosts();
     expect(firstPost!.headers.get('Idempotency-Key')).to.equal(
@@ -379,7 +379,7 @@ describe('<checkout-button> checkout', () => {
     expect(detail).to.deep.equal({
       status: 500,
       code: 'server-error',
-      message: 'Something went wrong on our side. Please try again in a moment.',
+      message: 'Something went wrong. Please try again.',
     });
     const [failed, retried] = checkoutPosts();
     // The server answered, so the retry is a new purchase attempt with a key of its own.
@@ -408,7 +408,7 @@ describe('<checkout-button> checkout', () => {
       expect((await failure).detail).to.deep.equal({
         status: 429,
         code: 'rate-limited',
-        message: 'Too many attempts. Please wait a minute and try again.',
+        message: 'Too many attempts. Try again in a minute.',
       });
     } finally {
       await stopStack(strict.id);

@@ -93,7 +93,7 @@ describe('the typed client, without the element', () => {
     expect(response).to.deep.equal({
       success: false,
       status: 0,
-      message: 'The server could not be reached',
+      message: 'No answer from the server',
     });
   });
 });

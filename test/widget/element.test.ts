@@ -170,7 +170,7 @@ describe('<checkout-button> attributes, properties and price', () => {
     expect(errors).to.deep.equal([]);
     expect(customElements.get('checkout-button')).to.equal(CheckoutButton);
     expect(warnings).to.include(
-      'Tilldrop: <checkout-button> is already defined; the second copy of the script does nothing.',
+      'Tilldrop: <checkout-button> is already defined; this copy does nothing.',
     );
     await waitUntil(() => 'Tilldrop' in window, 'the classic script never ran');
   });

@@ -66,7 +66,7 @@ describe('the classic script on a plain page', () => {
 
     expect(page.problems).to.deep.equal([]);
     expect(page.warnings).to.deep.equal([
-      'Tilldrop: <checkout-button> is already defined; the second copy of the script does nothing.',
+      'Tilldrop: <checkout-button> is already defined; this copy does nothing.',
     ]);
     expect(typeof page.Tilldrop?.createCheckoutSession).to.equal('function');
     expect(text(button(element))).to.equal('Subscribe to PRO, $190/year');
