@@ -347,8 +347,8 @@ export class CheckoutButton extends LitElement {
 
   /** The server's verdict, if it is about the code in the input now. */
   #verdict(code: string | undefined): PromotionCheck | undefined {
-    const { status, value } = this.#promotion;
-    return code && status === TaskStatus.COMPLETE && value?.code === code ? value : undefined;
+    const check = this.#promotion.render({ complete: (check) => check });
+    return code && check?.code === code ? check : undefined;
   }
 
   /** The code to send; refused before any request when its form or the server already said no. */
@@ -377,11 +377,9 @@ export class CheckoutButton extends LitElement {
     const price =
       this.#plans.value && findPrice(this.#plans.value, this.plan, this.#billingOrDefault);
     const busy = this.#departure.status === TaskStatus.PENDING;
-    const failure =
-      this.#departure.status === TaskStatus.ERROR &&
-      this.#departure.error instanceof CheckoutFailure
-        ? this.#departure.error
-        : undefined;
+    const failure = this.#departure.render({
+      error: (error) => (error instanceof CheckoutFailure ? error : undefined),
+    });
     const showPromo = this.promo != null;
     const { code, refusal } = this.#typedCode();
     const verdict = this.#verdict(code);

@@ -177,13 +177,9 @@ function read(answer: Answer, check: (body: Json) => boolean): Json {
 }
 
 function failure({ status, body }: Answer): Failure {
-  const message = isObject(body) && typeof body.message === 'string' ? body.message : undefined;
-  return {
-    success: false,
-    status,
-    message:
-      message ?? (status ? `Unexpected answer (HTTP ${status})` : 'No answer from the server'),
-  };
+  const fallback = status ? `Unexpected answer (HTTP ${status})` : 'No answer from the server';
+  const message = fits(body, { message: 'string' }) ? (body.message as string) : fallback;
+  return { success: false, status, message };
 }
 
 function isPlanPrice(value: unknown): boolean {
