@@ -50,7 +50,7 @@ export function accountRoutes(deps: {
     const userId: string = ctx.state.userId;
     const query = parse(accountApi.listPayments.query, ctx.query);
     const after = query.starting_after
-      ? storage.payments.find.get(query.starting_after, userId)
+      ? storage.payments.findForUser(query.starting_after, userId)
       : undefined;
     if (query.starting_after && !after)
       throw notFound('starting_after names no payment of yours', 'payment_not_found');

@@ -136,7 +136,7 @@ export class PriceBook {
     return this.cache().plansBody;
   }
 
-  plansFrom(prices: Map<string, PriceInfo>): PlanPrice[] {
+  private plansFrom(prices: Map<string, PriceInfo>): PlanPrice[] {
     const monthly = (plan: string) =>
       this.catalog.find((e) => e.plan === plan && e.billing === 'monthly' && e.active);
     return this.catalog.flatMap((entry) => {

@@ -1,6 +1,6 @@
 import type Stripe from 'stripe';
 import { isoFromUnix, type CheckoutState } from '../../shared/index.ts';
-import { nowSeconds, type Storage } from '../storage/index.ts';
+import type { Storage } from '../storage/index.ts';
 import type { StoredSession } from '../storage/checkout-sessions.ts';
 import type { PriceBook } from './catalog.ts';
 import type { Fulfilment } from './fulfilment.ts';
@@ -29,15 +29,7 @@ export class CheckoutStatus {
 
   async #sync(stored: StoredSession): Promise<StoredSession> {
     const { stripe, storage, fulfilment } = this.deps;
-    const session = await stripe.checkout.sessions.retrieve(stored.id);
-    if (session.status === 'complete') {
-      const subscription = await fulfilment.prepareSession(session);
-      storage.transaction(() =>
-        fulfilment.applyCompletedSession(session, subscription, nowSeconds()),
-      );
-    } else if (session.status === 'expired') {
-      storage.sessions.close(session.id, 'expired', session.payment_status);
-    }
+    await fulfilment.syncSession(await stripe.checkout.sessions.retrieve(stored.id));
     return storage.sessions.find(stored.id)!;
   }
 

@@ -173,15 +173,8 @@ export class CheckoutService {
           return stripe.checkout.sessions.retrieve(open.id);
         }
       });
-      if (session.status === 'complete') {
-        const subscription = await stripeCall(() => fulfilment.prepareSession(session));
-        storage.transaction(() =>
-          fulfilment.applyCompletedSession(session, subscription, nowSeconds()),
-        );
-        this.#guardEntitlement(userId, entry);
-      } else {
-        storage.sessions.close(open.id, 'expired', session.payment_status);
-      }
+      await stripeCall(() => fulfilment.syncSession(session));
+      if (session.status === 'complete') this.#guardEntitlement(userId, entry);
     }
   }
 

@@ -1,6 +1,6 @@
 import type Stripe from 'stripe';
 import type { CatalogEntry } from '../../shared/index.ts';
-import type { Storage } from '../storage/index.ts';
+import { nowSeconds, type Storage } from '../storage/index.ts';
 import type { SessionAmounts } from '../storage/checkout-sessions.ts';
 import type { StoredSubscription } from '../storage/subscriptions.ts';
 import type { PriceBook } from './catalog.ts';
@@ -100,6 +100,20 @@ export class Fulfilment {
     storage.customers.remember(userId, customerId, now);
     storage.entitlements.refresh(userId, now);
     return true;
+  }
+
+  /**
+   * Brings the stored session in line with Stripe's object for it: a completed one is granted
+   * (once), an expired one closed. For callers that read the session from Stripe themselves.
+   */
+  async syncSession(session: Stripe.Checkout.Session): Promise<void> {
+    const { storage } = this.deps;
+    if (session.status === 'complete') {
+      const subscription = await this.prepareSession(session);
+      storage.transaction(() => this.applyCompletedSession(session, subscription, nowSeconds()));
+    } else if (session.status === 'expired') {
+      storage.sessions.close(session.id, 'expired', session.payment_status);
+    }
   }
 
   /** Fetches what a completed session grants (its subscription), outside any transaction. */

@@ -32,6 +32,10 @@ export function paymentStore(db: Db) {
     'UPDATE payments SET status = @status WHERE id = @id',
   );
 
+  const byIdForUser = db.prepare<[string, string], Payment>(
+    'SELECT * FROM payments WHERE id = ? AND user_id = ?',
+  );
+
   return {
     save: (payment: Payment) => upsert.run(payment),
     setStatus: (id: string, status: string) => setStatus.run({ id, status }),
@@ -44,8 +48,7 @@ export function paymentStore(db: Db) {
         beforeId: after ? after.id : '\uffff',
       });
     },
-    find: db.prepare<[string, string], Payment>(
-      'SELECT * FROM payments WHERE id = ? AND user_id = ?',
-    ),
+    /** A payment, only if it is this user's. */
+    findForUser: (id: string, userId: string) => byIdForUser.get(id, userId),
   };
 }

@@ -7,6 +7,7 @@ import { after, before, describe, it } from 'node:test';
 import fc from 'fast-check';
 import { z } from 'zod';
 import { dialectFor } from '../../server/http/dialects.ts';
+import { defaultCatalog } from '../../server/services/catalog.ts';
 import {
   ApiFailure,
   CheckoutResponse,
@@ -54,14 +55,7 @@ const runs = (ci: number) => ({
 });
 
 const SITE = 'https://shop.example.com';
-const CATALOG_IDS = [
-  'weekly',
-  'one-time',
-  'plan_basic',
-  'plan_basic_annual',
-  'plan_professional',
-  'plan_professional_annual',
-];
+const CATALOG_IDS = defaultCatalog.map((entry) => entry.id);
 const HINTS = {
   planId: CATALOG_IDS,
   promotionCode: ['LAUNCH20', 'ANNUAL50', 'EXPIRED10', 'WELCOME', 'launch20', 'NOPE'],

@@ -137,62 +137,47 @@ describe('POST /api/webhooks/stripe', () => {
     assert.equal(count(stack, 'purchases', 'user_id = ?', 'buyer-retry'), 1);
   });
 
+  /** Stripe's event for a refund or a dispute of a payment, and the purchase status it leaves. */
+  const REVOCATIONS = [
+    { type: 'charge.refunded', status: 'refunded' },
+    { type: 'charge.dispute.created', status: 'disputed' },
+  ] as const;
+  const revocationEvent = (
+    type: (typeof REVOCATIONS)[number]['type'],
+    userId: string,
+    paymentIntent: unknown,
+  ) =>
+    makeEvent(
+      type,
+      type === 'charge.refunded'
+        ? { id: `ch_${userId}`, object: 'charge', payment_intent: paymentIntent, refunded: true }
+        : { id: `dp_${userId}`, object: 'dispute', payment_intent: paymentIntent },
+    );
+
   it('takes lifetime access away when the purchase is refunded or disputed', async () => {
-    for (const [userId, type] of [
-      ['refund-user', 'charge.refunded'],
-      ['dispute-user', 'charge.dispute.created'],
-    ] as const) {
+    for (const { type, status } of REVOCATIONS) {
+      const userId = `revoked-after-${status}`;
       const session = await paidLifetimeSession(userId);
       await deliver(stack, makeEvent('checkout.session.completed', session));
-      const object =
-        type === 'charge.refunded'
-          ? {
-              id: `ch_${userId}`,
-              object: 'charge',
-              payment_intent: session.payment_intent,
-              refunded: true,
-            }
-          : { id: `dp_${userId}`, object: 'dispute', payment_intent: session.payment_intent };
 
-      await deliver(stack, makeEvent(type, object));
+      await deliver(stack, revocationEvent(type, userId, session.payment_intent));
 
       assert.equal(stack.running.storage.entitlements.get(userId), undefined, userId);
-      assert.equal(
-        count(
-          stack,
-          'purchases',
-          'user_id = ? AND status = ?',
-          userId,
-          type === 'charge.refunded' ? 'refunded' : 'disputed',
-        ),
-        1,
-      );
+      assert.equal(count(stack, 'purchases', 'user_id = ? AND status = ?', userId, status), 1);
     }
   });
 
   it('grants nothing when the refund or dispute arrives before the completed session', async () => {
-    for (const [userId, type] of [
-      ['early-refund', 'charge.refunded'],
-      ['early-dispute', 'charge.dispute.created'],
-    ] as const) {
+    for (const { type, status } of REVOCATIONS) {
+      const userId = `revoked-before-${status}`;
       const session = await paidLifetimeSession(userId);
-      const object =
-        type === 'charge.refunded'
-          ? {
-              id: `ch_${userId}`,
-              object: 'charge',
-              payment_intent: session.payment_intent,
-              refunded: true,
-            }
-          : { id: `dp_${userId}`, object: 'dispute', payment_intent: session.payment_intent };
 
-      await deliver(stack, makeEvent(type, object));
+      await deliver(stack, revocationEvent(type, userId, session.payment_intent));
       await deliver(stack, makeEvent('checkout.session.completed', session));
 
       assert.equal(stack.running.storage.entitlements.get(userId), undefined, userId);
-      const revoked = type === 'charge.refunded' ? 'refunded' : 'disputed';
-      assert.equal(count(stack, 'purchases', 'user_id = ? AND status = ?', userId, revoked), 1);
-      assert.equal(count(stack, 'payments', 'user_id = ? AND status = ?', userId, revoked), 1);
+      assert.equal(count(stack, 'purchases', 'user_id = ? AND status = ?', userId, status), 1);
+      assert.equal(count(stack, 'payments', 'user_id = ? AND status = ?', userId, status), 1);
     }
   });
 
