@@ -7,7 +7,7 @@ import { loadShapes } from './fidelity/sdk-types.ts';
 import { priceFor, promotionCodeFor, startHarness, type Harness } from './support.ts';
 
 // Stripe's own sample of every resource, from its public OpenAPI repository, kept beside the repo.
-const FIXTURES = new URL('../../../shared/stripe/fixtures3.json', import.meta.url);
+const FIXTURES = new URL('./fidelity/stripe-openapi/fixtures3.json', import.meta.url);
 
 async function all<T>(
   list: (params: {
