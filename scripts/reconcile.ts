@@ -3,17 +3,12 @@ import { parseEnv } from '../server/config.ts';
 import { loadCatalog } from '../server/services/catalog.ts';
 import { createServices } from '../server/services/index.ts';
 import { reconcile } from '../server/services/reconcile.ts';
-import { createStripeClient } from '../server/stripe/client.ts';
+import { createStripeClient, stripeTargetFromEnv } from '../server/stripe/client.ts';
 import { createStorage, openDatabase } from '../server/storage/index.ts';
 
 const env = parseEnv(process.env);
 const stripe = createStripeClient(
-  env.STRIPE_SECRET_KEY
-    ? { secretKey: env.STRIPE_SECRET_KEY }
-    : {
-        secretKey: process.env.LOCAL_STRIPE_SECRET_KEY ?? 'sk_test_local',
-        local: { host: '127.0.0.1', port: env.LOCAL_STRIPE_PORT, protocol: 'http' },
-      },
+  stripeTargetFromEnv({ ...env, LOCAL_STRIPE_SECRET_KEY: process.env.LOCAL_STRIPE_SECRET_KEY }),
 );
 const db = openDatabase(env.DATABASE_PATH);
 const storage = createStorage(db);

@@ -23,6 +23,12 @@ const EnvSchema = z.object({
       .string()
       .regex(/^whsec_\w+(,\s*whsec_\w+)*$/, 'must be one or more whsec_… secrets, comma-separated'),
   ),
+  // Another Stripe-compatible API (the local Stripe in its own process); api.stripe.com when unset.
+  STRIPE_API_URL: optional(
+    z
+      .url({ protocol: /^https?$/ })
+      .refine((url) => new URL(url).pathname === '/', 'must be an origin, with no path'),
+  ),
   STRIPE_WEEKLY_PRICE_ID: priceId,
   STRIPE_ONE_TIME_PRICE_ID: priceId,
   STRIPE_BASIC_MONTHLY_PRICE_ID: priceId,

@@ -9,7 +9,7 @@ import { ConfigError, type Env } from './config.ts';
 import { startLocalStripe, type LocalStripe } from './local-stripe/index.ts';
 import { WEBHOOK_PATH } from './routes/webhooks.ts';
 import { loadCatalog } from './services/catalog.ts';
-import { createStripeClient } from './stripe/client.ts';
+import { createStripeClient, stripeHostOf } from './stripe/client.ts';
 import { createStorage, openDatabase, type Storage } from './storage/index.ts';
 
 export interface RunningServer {
@@ -105,7 +105,9 @@ export async function startServer(env: Env, options: StartOptions = {}): Promise
   }
   const stripe = createStripeClient({
     secretKey: env.STRIPE_SECRET_KEY ?? localStripe!.secretKey,
-    local: localStripe?.clientOptions,
+    local:
+      localStripe?.clientOptions ??
+      (env.STRIPE_API_URL ? stripeHostOf(env.STRIPE_API_URL) : undefined),
   });
   const db = openDatabase(env.DATABASE_PATH);
   const storage = createStorage(db);

@@ -34,7 +34,7 @@ export interface Stack {
  * With TEST_LOG_FILE set, every stack logs there at info level, so one scan after the run can
  * prove that no secret reaches a log line; otherwise tests stay quiet.
  */
-function testLogger(level: string) {
+export function testLogger(level: string) {
   const file = process.env.TEST_LOG_FILE;
   if (!file) return createLogger(level);
   return createLogger(
