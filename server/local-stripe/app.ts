@@ -2,6 +2,7 @@ import { Router } from '@koa/router';
 import Koa from 'koa';
 import type { Core } from './core.ts';
 import { controlRoutes } from './control/routes.ts';
+import { accountRoutes } from './routes/account.ts';
 import { billingPortalRoutes } from './routes/billing-portal.ts';
 import { catalogRoutes } from './routes/catalog.ts';
 import { checkoutSessionRoutes } from './routes/checkout-sessions.ts';
@@ -28,6 +29,7 @@ export function createLocalStripeApp(core: Core, options: AppOptions): Koa {
   app.proxy = false;
 
   const api = new Router();
+  accountRoutes(core, api);
   catalogRoutes(core, api);
   customerRoutes(core, api);
   couponRoutes(core, api);
