@@ -25,7 +25,8 @@ try {
   const env = parseEnv(process.env);
   const running = await startServer(env, {
     logger: createLogger(env.LOG_LEVEL, human),
-    extraRoutes: (context) => demoRoutes(context),
+    // A demo that signs anyone in never runs in production, whatever else is configured.
+    extraRoutes: env.NODE_ENV === 'production' ? undefined : (context) => demoRoutes(context),
   });
   const mode = running.localStripe ? `local Stripe at ${running.localStripe.url}` : 'Stripe';
   process.stdout.write(

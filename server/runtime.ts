@@ -54,6 +54,10 @@ export async function startServer(env: Env, options: StartOptions = {}): Promise
   // per call; production logs still name the file and function without them.
   if (env.NODE_ENV === 'production') process.setSourceMapsEnabled(false);
   const usingLocalStripe = !env.STRIPE_SECRET_KEY;
+  // parseEnv already requires a key in production; this holds for an Env built by other means.
+  if (usingLocalStripe && env.NODE_ENV === 'production') {
+    throw new ConfigError('Invalid configuration:\n  STRIPE_SECRET_KEY: required in production');
+  }
   if (!usingLocalStripe && !env.STRIPE_WEBHOOK_SECRET) {
     throw new ConfigError(
       'Invalid configuration:\n  STRIPE_WEBHOOK_SECRET: required with a real STRIPE_SECRET_KEY',
