@@ -2,7 +2,7 @@ import Koa from 'koa';
 import Router from '@koa/router';
 import type { Logger } from 'pino';
 import type Stripe from 'stripe';
-import { AccessTokens, requireUser } from './http/auth.ts';
+import { AccessTokens, requireUser, type AccessTokenOptions } from './http/auth.ts';
 import { jsonBody } from './http/body.ts';
 import { corsFor } from './http/cors.ts';
 import { errorHandler } from './http/error-handler.ts';
@@ -22,6 +22,7 @@ import type { Storage } from './storage/index.ts';
 
 export interface AppConfig extends ServiceConfig {
   authSecret: string;
+  accessTokens?: AccessTokenOptions;
   serverApiKey: string | undefined;
   widgetDir: string;
   rateLimits: RateLimits;
@@ -39,7 +40,7 @@ export interface AppDeps {
 /** Builds the Koa application; it never listens, so tests can mount `app.callback()` anywhere. */
 export function createApp({ config, stripe, storage, logger }: AppDeps): Koa {
   const { prices, checkout, status, webhooks } = createServices(stripe, storage, config);
-  const tokens = new AccessTokens(config.authSecret);
+  const tokens = new AccessTokens(config.authSecret, config.accessTokens);
   const signedIn = requireUser(tokens);
   const appOrigin = new URL(config.appUrl).origin;
 

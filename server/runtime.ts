@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import pino, { type Logger } from 'pino';
 import type Router from '@koa/router';
 import { createApp } from './app.ts';
+import type { AccessTokenOptions } from './http/auth.ts';
 import { ConfigError, type Env } from './config.ts';
 import { startLocalStripe, type LocalStripe } from './local-stripe/index.ts';
 import { WEBHOOK_PATH } from './routes/webhooks.ts';
@@ -28,6 +29,7 @@ export interface StartOptions {
   /** Routes mounted after the API's, e.g. the demo pages. */
   extraRoutes?: (context: {
     authSecret: string;
+    accessTokens: AccessTokenOptions;
     appUrl: string;
     localStripe?: LocalStripe;
   }) => Router[];
@@ -87,6 +89,10 @@ export async function startServer(env: Env, options: StartOptions = {}): Promise
   const { port } = server.address() as AddressInfo;
   const ownUrl = `http://${env.HOST === '0.0.0.0' ? 'localhost' : env.HOST}:${port}`;
   const appUrl = env.APP_URL ?? ownUrl;
+  const accessTokens = {
+    audience: env.ACCESS_TOKEN_AUDIENCE,
+    maxAgeSeconds: env.ACCESS_TOKEN_MAX_AGE,
+  };
 
   let localStripe: LocalStripe | undefined;
   try {
@@ -123,6 +129,7 @@ export async function startServer(env: Env, options: StartOptions = {}): Promise
       appUrl,
       allowedOrigins: env.ALLOWED_ORIGINS,
       authSecret,
+      accessTokens,
       serverApiKey: env.SERVER_API_KEY,
       webhookSecrets: secretsFrom(webhookSecret),
       catalog,
@@ -133,7 +140,7 @@ export async function startServer(env: Env, options: StartOptions = {}): Promise
         perAddress: env.RATE_LIMIT_PER_IP_PER_MINUTE ?? 10 * env.RATE_LIMIT_PER_MINUTE,
         trustedProxyHops: env.TRUST_PROXY_HOPS,
       },
-      extraRoutes: options.extraRoutes?.({ authSecret, appUrl, localStripe }),
+      extraRoutes: options.extraRoutes?.({ authSecret, accessTokens, appUrl, localStripe }),
     },
   });
   handle = app.callback();

@@ -6,3 +6,4 @@ export * from './api/sessions.ts';
 export * from './api/subscription.ts';
 export * from './api/plans.ts';
 export * from './api/account.ts';
+export * from './api/paths.ts';

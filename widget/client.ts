@@ -6,6 +6,13 @@ import type {
   CreateCheckoutParams,
 } from '../shared/api/generic.ts';
 import type { PlanPrice, PromotionCheck } from '../shared/api/plans.ts';
+import {
+  CHECKOUT_PATH,
+  CHECKOUT_SESSION_PATH,
+  PLANS_PATH,
+  PORTAL_PATH,
+  PROMOTION_CODE_PATH,
+} from '../shared/api/paths.ts';
 
 // A classic script can name itself only while it first runs; a module always knows its own URL.
 const scriptUrl = (document.currentScript as HTMLScriptElement | null)?.src || import.meta.url;
@@ -60,12 +67,12 @@ function fits(
   return isObject(value) && Object.keys(shape).every((key) => typeof value[key] === shape[key]);
 }
 
-/** Creates a Stripe Checkout session for one plan: `POST /payment/checkout`. */
+/** Creates a Stripe Checkout session for one plan. */
 export async function createCheckoutSession(
   params: CreateCheckoutParams,
   options: CheckoutOptions = {},
 ): Promise<CheckoutResponse | Failure> {
-  const answer = await send('/payment/checkout', options, {
+  const answer = await send(CHECKOUT_PATH, options, {
     body: params,
     headers: { 'Idempotency-Key': options.idempotencyKey ?? newIdempotencyKey() },
   });
@@ -81,13 +88,13 @@ export async function getCheckoutSession(
   id: string,
   options: RequestOptions = {},
 ): Promise<CheckoutStateResponse | Failure> {
-  const answer = await send(`/payment/checkout/${encodeURIComponent(id)}`, options);
+  const answer = await send(withParam(CHECKOUT_SESSION_PATH, id), options);
   return generic(answer, (data) => fits(data, { checkoutId: 'string', status: 'string' }));
 }
 
 /** Every purchasable price, for display. Throws a `RequestFailure`. */
 export async function listPlans(options: RequestOptions = {}): Promise<PlanPrice[]> {
-  const answer = await send('/api/plans', options, { anonymous: true });
+  const answer = await send(PLANS_PATH, options, { anonymous: true });
   const { plans } = read(answer, ({ plans }) => Array.isArray(plans) && plans.every(isPlanPrice));
   return plans as PlanPrice[];
 }
@@ -100,7 +107,7 @@ export async function checkPromotionCode(
   options: RequestOptions = {},
 ): Promise<PromotionCheck> {
   const query = new URLSearchParams({ plan, billing });
-  const path = `/api/promotion-codes/${encodeURIComponent(code)}?${query}`;
+  const path = `${withParam(PROMOTION_CODE_PATH, code)}?${query}`;
   const answer = await send(path, options, { anonymous: true });
   const check = read(answer, (body) =>
     fits(body, { valid: 'boolean', message: 'string', amountTotal: 'number', currency: 'string' }),
@@ -110,7 +117,7 @@ export async function checkPromotionCode(
 
 /** The Stripe billing portal URL for the signed-in buyer. Throws a `RequestFailure`. */
 export async function openBillingPortal(options: RequestOptions = {}): Promise<string> {
-  const answer = await send('/api/subscription/portal', options, { body: {} });
+  const answer = await send(PORTAL_PATH, options, { body: {} });
   const { url } = read(answer, ({ url }) => isWebUrl(url));
   return url as string;
 }
@@ -121,6 +128,9 @@ export function newIdempotencyKey(): string {
     byte.toString(16).padStart(2, '0'),
   ).join('');
 }
+
+/** A path of the contracts with its one `:param` filled in. */
+const withParam = (path: string, value: string) => path.replace(/:\w+/, encodeURIComponent(value));
 
 interface Exchange {
   /** Sent as JSON with POST; without it the request is a GET. */

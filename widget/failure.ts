@@ -9,15 +9,22 @@ export type FailureCode =
   | 'invalid-request'
   | 'server-error';
 
-/** A failure as the buyer reads it; `status` is 0 when no HTTP answer came. */
+/** A failure as the buyer reads it. */
 export class CheckoutFailure extends Error {
   constructor(
-    readonly status: number,
     readonly code: FailureCode,
     message: string,
+    /** The server's HTTP status; 0 when none came: no answer, or refused here before any request. */
+    readonly status = 0,
   ) {
     super(message);
   }
+}
+
+/** What the server answered: its HTTP status (0 when it could not be reached) and its message. */
+export interface ServerFailure {
+  status: number;
+  message: string;
 }
 
 export type Errand = 'checkout' | 'portal';
@@ -27,38 +34,41 @@ const unavailable: Record<Errand, string> = {
   portal: 'Subscription management is not available.',
 };
 
+/** Every console line names the product, so a site owner knows whose it is. */
+export const warn = (...words: unknown[]) => console.warn('Tilldrop:', ...words);
+
 /**
- * Turns a failed request into words a buyer understands. The server's own words are kept only
- * where they are written for buyers (a refused code, an existing subscription); the rest go to
- * the console for the site owner.
+ * Turns the server's failure into words a buyer understands: the one place that reads what the
+ * server said went wrong. The server's own words are kept only where they are written for buyers
+ * (a refused code, an existing subscription); the rest go to the console for the site owner.
  */
 export function explain(
   errand: Errand,
-  status: number,
-  serverMessage: string,
+  { status, message }: ServerFailure,
   sentPromotionCode = false,
 ): CheckoutFailure {
-  console.warn(
-    `Tilldrop: the ${errand} request failed (${status || 'no answer'}): ${serverMessage}`,
-  );
-  if (status === 409) return new CheckoutFailure(status, 'already-subscribed', serverMessage);
-  if (status === 400 && sentPromotionCode && /promotion code/i.test(serverMessage)) {
-    return new CheckoutFailure(status, 'promotion-code-refused', serverMessage);
+  warn(`the ${errand} request failed (${status || 'no answer'}): ${message}`);
+  const fail = (code: FailureCode, words = message) => new CheckoutFailure(code, words, status);
+  if (status === 409) return fail('already-subscribed');
+  if (status === 400 && sentPromotionCode && /promotion code/i.test(message)) {
+    return fail('promotion-code-refused');
   }
-  if (status === 0)
-    return new CheckoutFailure(status, 'network', 'Could not connect. Please try again.');
-  if (status === 401)
-    return new CheckoutFailure(status, 'authentication-required', 'Please sign in first.');
-  if (status === 404) return new CheckoutFailure(status, 'not-found', unavailable[errand]);
-  if (status === 429)
-    return new CheckoutFailure(status, 'rate-limited', 'Too many attempts. Try again in a minute.');
+  if (!status) return fail('network', 'Could not connect. Please try again.');
+  if (status === 401) return fail('authentication-required', 'Please sign in first.');
+  if (status === 404) return fail('not-found', unavailable[errand]);
+  if (status === 429) return fail('rate-limited', 'Too many attempts. Try again in a minute.');
   if (status >= 400 && status < 500) {
-    return new CheckoutFailure(
-      status,
+    return fail(
       'invalid-request',
       'This checkout is not set up right. Please tell the site owner.',
     );
   }
   // 5xx, and a 200 whose body is not what the API documents.
-  return new CheckoutFailure(status, 'server-error', 'Something went wrong. Please try again.');
+  return fail('server-error', 'Something went wrong. Please try again.');
+}
+
+/** Refused here, before any request, so with no HTTP status: the server sells no such price. */
+export function notOnSale(plan: string | undefined, billing: string): CheckoutFailure {
+  warn(`the server sells no ${plan} plan billed ${billing}`);
+  return new CheckoutFailure('not-found', unavailable.checkout);
 }

@@ -1,5 +1,6 @@
 // The bundle's entry: the element registers itself; the client is there for pages that need no button.
-export { CheckoutButton, type CheckoutEventDetails } from './checkout-button.ts';
+export { CheckoutButton } from './checkout-button.ts';
+export type { CheckoutEventDetails } from './events.ts';
 export {
   createCheckoutSession,
   getCheckoutSession,

@@ -1,4 +1,4 @@
-import { errors, jwtVerify, SignJWT } from 'jose';
+import { errors, jwtVerify, SignJWT, type JWTPayload } from 'jose';
 import type { Context, Middleware } from 'koa';
 import { SubscriptionMessages } from '../../shared/index.ts';
 import { unauthorized } from '../errors.ts';
@@ -8,39 +8,74 @@ const AUTH_MESSAGES = {
   expired: SubscriptionMessages.tokenExpired,
 } as const;
 
+export interface AccessTokenOptions {
+  /** The `aud` a token must carry, so one minted for another service sharing the secret is refused. */
+  audience?: string;
+  /** The longest a token may live, `exp` counted from `iat`. */
+  maxAgeSeconds?: number;
+}
+
+export const DEFAULT_TOKEN_AUDIENCE = 'tilldrop';
+export const DEFAULT_TOKEN_MAX_AGE_SECONDS = 24 * 60 * 60;
+/** Clocks of the site owner's backend and this server may disagree by this much. */
+const CLOCK_SKEW_SECONDS = 30;
+
 /**
- * HS256 access tokens from the site owner's backend: `sub` is the user id, `exp` is required and
- * the algorithm is pinned, so `alg: none` and key-confusion tokens are refused.
+ * HS256 access tokens from the site owner's backend: `sub` is the user id; `aud`, `iat` and `exp`
+ * are required and `exp` is at most the maximum age after `iat`, so a leaked token cannot be
+ * minted to last for years. The algorithm is pinned, so `alg: none` and key-confusion tokens are
+ * refused.
  */
 export class AccessTokens {
   readonly #key: Uint8Array;
+  readonly audience: string;
+  readonly maxAgeSeconds: number;
 
-  constructor(secret: string) {
+  constructor(secret: string, options: AccessTokenOptions = {}) {
     this.#key = new TextEncoder().encode(secret);
+    this.audience = options.audience ?? DEFAULT_TOKEN_AUDIENCE;
+    this.maxAgeSeconds = options.maxAgeSeconds ?? DEFAULT_TOKEN_MAX_AGE_SECONDS;
   }
 
   async verify(token: string): Promise<string> {
+    let payload: JWTPayload;
     try {
-      const { payload } = await jwtVerify(token, this.#key, {
+      ({ payload } = await jwtVerify(token, this.#key, {
         algorithms: ['HS256'],
         requiredClaims: ['exp', 'sub'],
-      });
-      if (!payload.sub) throw unauthorized(AUTH_MESSAGES.required, 'invalid_token');
-      return payload.sub;
+        clockTolerance: CLOCK_SKEW_SECONDS,
+      }));
     } catch (error) {
       if (error instanceof errors.JWTExpired)
         throw unauthorized(AUTH_MESSAGES.expired, 'token_expired');
       throw unauthorized(AUTH_MESSAGES.required, 'invalid_token');
     }
+    // Checked after expiry, so a token that is both expired and old-fashioned reads as expired.
+    if (!payload.sub || !this.#withinPolicy(payload))
+      throw unauthorized(AUTH_MESSAGES.required, 'invalid_token');
+    return payload.sub;
   }
 
   sign(userId: string, lifetimeSeconds = 60 * 60): Promise<string> {
+    const issuedAt = Math.floor(Date.now() / 1000);
     return new SignJWT({})
       .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
       .setSubject(userId)
-      .setIssuedAt()
-      .setExpirationTime(Math.floor(Date.now() / 1000) + lifetimeSeconds)
+      .setAudience(this.audience)
+      .setIssuedAt(issuedAt)
+      .setExpirationTime(issuedAt + lifetimeSeconds)
       .sign(this.#key);
+  }
+
+  /** Since `exp` has passed jose's check, `iat` not in the future bounds the token's age too. */
+  #withinPolicy({ aud, iat, exp }: JWTPayload): boolean {
+    const audiences = typeof aud === 'string' ? [aud] : (aud ?? []);
+    return (
+      audiences.includes(this.audience) &&
+      typeof iat === 'number' &&
+      iat <= Date.now() / 1000 + CLOCK_SKEW_SECONDS &&
+      exp! - iat <= this.maxAgeSeconds
+    );
   }
 }
 

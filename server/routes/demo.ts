@@ -3,7 +3,7 @@ import Router from '@koa/router';
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
-import { AccessTokens } from '../http/auth.ts';
+import { AccessTokens, type AccessTokenOptions } from '../http/auth.ts';
 import { badRequest, notFound } from '../errors.ts';
 import type { LocalStripe } from '../local-stripe/index.ts';
 
@@ -17,10 +17,19 @@ const PAGES: Record<string, string> = {
   '/account': 'account.html',
 };
 
-/** Only with the local Stripe: a demo that signs anyone in must never run beside real payments. */
-export function demoRoutes(context: { authSecret: string; localStripe?: LocalStripe }): Router[] {
+const DEMO_SESSION_SECONDS = 8 * 60 * 60;
+
+/**
+ * Only with the bundled local Stripe, which production never starts: a demo that signs anyone in
+ * must never run beside real payments.
+ */
+export function demoRoutes(context: {
+  authSecret: string;
+  accessTokens?: AccessTokenOptions;
+  localStripe?: LocalStripe;
+}): Router[] {
   if (!context.localStripe) return [];
-  const tokens = new AccessTokens(context.authSecret);
+  const tokens = new AccessTokens(context.authSecret, context.accessTokens);
   const router = new Router();
 
   router.post('/demo/session', async (ctx) => {
@@ -28,7 +37,7 @@ export function demoRoutes(context: { authSecret: string; localStripe?: LocalStr
     if (typeof userId !== 'string' || !DEMO_USER.test(userId)) {
       throw badRequest('userId must be 1 to 32 lower-case letters, digits or dashes');
     }
-    const token = await tokens.sign(userId, 8 * 60 * 60);
+    const token = await tokens.sign(userId, Math.min(DEMO_SESSION_SECONDS, tokens.maxAgeSeconds));
     ctx.cookies.set('access_token', token, { httpOnly: true, sameSite: 'lax', overwrite: true });
     ctx.body = { userId };
   });

@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { endpoint } from '../contract.ts';
 import { Billing, PlanName } from '../catalog.ts';
+import { PORTAL_PATH } from './paths.ts';
 import { ApiFailure } from './subscription.ts';
 
 export const Entitlement = z.object({
@@ -77,7 +78,7 @@ export const accountApi = {
   }),
   createPortalSession: endpoint({
     method: 'POST',
-    path: '/api/subscription/portal',
+    path: PORTAL_PATH,
     responses: { 200: PortalResponse, 401: ApiFailure, 404: ApiFailure, 500: ApiFailure },
   }),
   listPayments: endpoint({

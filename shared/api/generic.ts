@@ -1,6 +1,7 @@
 // Seed 000: the generic payment API, `{success, data, message}` envelopes.
 import { z } from 'zod';
 import { endpoint } from '../contract.ts';
+import { CHECKOUT_PATH, CHECKOUT_SESSION_PATH } from './paths.ts';
 import { PromotionCode } from '../promotion-code.ts';
 import { Billing, PlanName } from '../catalog.ts';
 
@@ -69,13 +70,13 @@ const failures = {
 export const genericApi = {
   createCheckoutSession: endpoint({
     method: 'POST',
-    path: '/payment/checkout',
+    path: CHECKOUT_PATH,
     body: CreateCheckoutParams,
     responses: { 200: CheckoutResponse, ...failures },
   }),
   getCheckoutSession: endpoint({
     method: 'GET',
-    path: '/payment/checkout/:id',
+    path: CHECKOUT_SESSION_PATH,
     responses: { 200: CheckoutStateResponse, ...failures },
   }),
 };

@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { endpoint } from '../contract.ts';
 import { Billing, CheckoutMode, PlanName } from '../catalog.ts';
+import { PLANS_PATH, PROMOTION_CODE_PATH } from './paths.ts';
 import { ApiFailure } from './subscription.ts';
 
 export const PlanPrice = z.object({
@@ -43,12 +44,12 @@ export type PromotionCheck = z.infer<typeof PromotionCheck>;
 export const plansApi = {
   listPlans: endpoint({
     method: 'GET',
-    path: '/api/plans',
+    path: PLANS_PATH,
     responses: { 200: PlansResponse, 500: ApiFailure },
   }),
   checkPromotionCode: endpoint({
     method: 'GET',
-    path: '/api/promotion-codes/:code',
+    path: PROMOTION_CODE_PATH,
     query: PromotionCheckQuery,
     responses: { 200: PromotionCheck, 400: ApiFailure, 404: ApiFailure, 500: ApiFailure },
   }),

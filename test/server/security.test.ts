@@ -482,6 +482,8 @@ describe('body size, keys and tokens', () => {
       new SignJWT({})
         .setProtectedHeader({ alg })
         .setSubject('alg-user')
+        .setAudience('tilldrop')
+        .setIssuedAt()
         .setExpirationTime(exp)
         .sign(secret);
     const encode = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');

@@ -321,6 +321,24 @@ describe('<checkout-button> checkout', () => {
     expect(checkoutPosts()).to.have.lengthOf(0);
   });
 
+  it('refuses a plan the server does not sell before any request, with no HTTP status', async () => {
+    const token = await tokenFor(newUserId());
+    const element = await fixture<CheckoutButton>(
+      html`<checkout-button plan="GOLD" api=${stack.apiUrl} token=${token}></checkout-button>`,
+    );
+    watcher = watchRequests();
+
+    const failure = nextEvent(element, 'checkout-error');
+    button(element).click();
+
+    expect((await failure).detail).to.deep.equal({
+      status: 0,
+      code: 'not-found',
+      message: 'This plan is not available.',
+    });
+    expect(checkoutPosts()).to.have.lengthOf(0);
+  });
+
   it('explains a network failure, and a retry of the same purchase reuses its Idempotency-Key', async () => {
     const doomed = await startStack();
     const element = await fixture<CheckoutButton>(html`
