@@ -3,9 +3,10 @@ import { readFile } from 'node:fs/promises';
 import { gzipSync } from 'node:zlib';
 import { build } from 'vite';
 
-/** The classic script, Lit included, should stay within this many gzipped bytes. */
+/** The classic script, Lit included, must stay within this many gzipped bytes. */
 const BUDGET = 10 * 1024;
-const files = ['dist/checkout-button.classic.js', 'dist/checkout-button.js'];
+const CLASSIC = 'dist/checkout-button.classic.js';
+const files = [CLASSIC, 'dist/checkout-button.js'];
 
 await build({ logLevel: 'warn' });
 
@@ -14,6 +15,8 @@ for (const file of files) {
   const code = await readFile(file);
   const gzipped = gzipSync(code, { level: 9 }).length;
   const verdict = gzipped <= BUDGET ? 'within' : `${gzipped - BUDGET} B over`;
+  // `npm run verify` fails on a classic script over budget; the module is shown for comparison.
+  if (file === CLASSIC && gzipped > BUDGET) process.exitCode = 1;
   console.log(
     `${file.padEnd(34)} min ${String(code.length).padStart(6)} B   min+gzip ${String(gzipped).padStart(6)} B` +
       ` (${kb(gzipped)}; ${verdict} the ${BUDGET} B budget)`,
