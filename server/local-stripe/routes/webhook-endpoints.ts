@@ -9,12 +9,15 @@ import { bool, expand, listParams, mergeMetadata, metadata, str } from '../wire/
 import { respond } from '../wire/respond.ts';
 import { Retrieve } from '../wire/retrieve.ts';
 import { idParam, paramsOf, type ApiRouter } from '../wire/route.ts';
+import { API_VERSION_FORMAT } from '../wire/versions.ts';
 
 const EndpointCreate = z.strictObject({
   url: str,
   enabled_events: z.array(str),
   description: str.optional(),
-  api_version: str.optional(),
+  // Events are rendered in this version; without one, in the account's default version, and the
+  // endpoint's `api_version` stays null as on Stripe.
+  api_version: str.regex(API_VERSION_FORMAT).optional(),
   metadata: metadata.optional(),
   expand,
 });

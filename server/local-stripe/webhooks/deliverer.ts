@@ -1,6 +1,7 @@
 import type Stripe from 'stripe';
 import { newId } from '../store/ids.ts';
 import type { Delivery, Store } from '../store/store.ts';
+import { ACCOUNT_API_VERSION, eventInVersion } from '../wire/versions.ts';
 import { signatureHeader } from './signature.ts';
 
 export interface DelivererOptions {
@@ -179,7 +180,9 @@ export class Deliverer {
     const endpoint = this.#store.webhookEndpoints.get(delivery.endpoint_id);
     const secret = this.#store.webhookEndpoints.internal(delivery.endpoint_id)?.secret;
     if (!event || !endpoint || !secret) return;
-    const payload = JSON.stringify(event, null, 2);
+    // Each endpoint gets the event in its own API version, the account's when it names none.
+    const version = endpoint.api_version ?? ACCOUNT_API_VERSION;
+    const payload = JSON.stringify(eventInVersion(event, version), null, 2);
     const current = this.#store.deliveries.get(delivery.id) ?? delivery;
     const attempts = current.attempts + 1;
     let status: number | null = null;

@@ -1,11 +1,11 @@
 import type { Middleware } from 'koa';
-import Stripe from 'stripe';
 import { newRequestId } from '../store/ids.ts';
 import { apiError, invalidRequest, StripeApiError } from './errors.ts';
 import { parseForm } from './form.ts';
 import { readRawBody } from './raw-body.ts';
 import { runInRequest } from './request-context.ts';
 import { errorBody } from './respond.ts';
+import { requestVersion } from './versions.ts';
 
 /**
  * First in the chain: names the request, renders every failure in Stripe's error envelope, and
@@ -15,7 +15,7 @@ export function stripeEnvelope(log: (line: string) => void): Middleware {
   return async (ctx, next) => {
     const id = newRequestId();
     ctx.set('Request-Id', id);
-    ctx.set('Stripe-Version', ctx.get('stripe-version') || Stripe.API_VERSION);
+    ctx.set('Stripe-Version', requestVersion(ctx));
     try {
       await runInRequest({ id, idempotencyKey: ctx.get('idempotency-key') || null }, next);
       if (ctx.status === 404 && ctx.body === undefined) {
