@@ -5,7 +5,7 @@ import { newCheckoutSessionId, newId } from '../store/ids.ts';
 import type { SessionState } from '../store/store.ts';
 import { invalidRequest } from '../wire/errors.ts';
 import { couponAppliesTo } from './discounts.ts';
-import { couponOf, promotionCodeProblem } from './promotions.ts';
+import { couponOf, couponProblem, promotionCodeProblem } from './promotions.ts';
 import { priceSession } from './session-pricing.ts';
 
 export interface CreateSessionParams {
@@ -40,6 +40,10 @@ export function createCheckoutSession(core: Core, p: CreateSessionParams): Strip
     throw invalidRequest(
       'You may only specify one of these parameters: allow_promotion_codes, discounts.',
     );
+  }
+  if (p.customer_creation !== undefined && p.mode !== 'payment') {
+    // Stripe's answer, without a param (QuantumNous/new-api#4706 quotes the whole response).
+    throw invalidRequest('`customer_creation` can only be used in `payment` mode.');
   }
   if (p.customer !== undefined && p.customer_email !== undefined) {
     throw invalidRequest('You may only specify one of these parameters: customer, customer_email.');
@@ -218,14 +222,14 @@ function applyDiscountParam(
     };
   }
   if (discount.coupon !== undefined) {
+    const param = 'discounts[0][coupon]';
     const coupon = core.store.coupons.get(discount.coupon);
     if (!coupon) {
-      throw invalidRequest(
-        `No such coupon: '${discount.coupon}'`,
-        'resource_missing',
-        'discounts[0][coupon]',
-      );
+      throw invalidRequest(`No such coupon: '${discount.coupon}'`, 'resource_missing', param);
     }
+    // `coupon_expired` is the error code Stripe lists for a coupon that can no longer be applied.
+    const problem = couponProblem(core, coupon);
+    if (problem) throw invalidRequest(problem, 'coupon_expired', param);
     return { ...state, couponId: coupon.id };
   }
   return state;

@@ -1,6 +1,7 @@
 import Stripe from 'stripe';
 import type { Core } from '../core.ts';
 import { newId } from '../store/ids.ts';
+import { withoutUnrequested } from '../wire/expand.ts';
 import { currentRequest } from '../wire/request-context.ts';
 
 type EventObject = { id: string; object: string };
@@ -22,7 +23,8 @@ export function emitEvent(
     api_version: Stripe.API_VERSION,
     created: core.clock.now(),
     data: {
-      object: JSON.parse(JSON.stringify(object)) as EventObject,
+      // Events carry no includable fields: nothing was asked to expand them.
+      object: withoutUnrequested(JSON.parse(JSON.stringify(object)) as EventObject),
       ...(previousAttributes ? { previous_attributes: previousAttributes } : {}),
     },
     livemode: false,

@@ -1,6 +1,7 @@
 import type { Core } from '../core.ts';
 import type { Resolver } from '../wire/expand.ts';
 import { lineItemsList } from './line-items.ts';
+import { liveCoupon, livePromotionCode } from './promotions.ts';
 
 /** Which collection each expandable field's id points into. */
 export function resolver(core: Core): Resolver {
@@ -16,8 +17,14 @@ export function resolver(core: Core): Resolver {
     payment_intent: (id) => store.paymentIntents.get(id),
     latest_charge: (id) => store.charges.get(id),
     charge: (id) => store.charges.get(id),
-    coupon: (id) => store.coupons.get(id),
-    promotion_code: (id) => store.promotionCodes.get(id),
+    coupon: (id) => {
+      const coupon = store.coupons.get(id);
+      return coupon && liveCoupon(core, coupon);
+    },
+    promotion_code: (id) => {
+      const promo = store.promotionCodes.get(id);
+      return promo && livePromotionCode(core, promo);
+    },
   };
   return (field, value, parent) => {
     if (field === 'line_items' && parent['object'] === 'checkout.session') {

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { Core } from '../core.ts';
 import { emitEvent } from '../domain/events.ts';
 import { resolver } from '../domain/expansion.ts';
+import { liveCoupon, livePromotionCode } from '../domain/promotions.ts';
 import { buildCoupon, buildPromotionCode } from '../objects/coupon.ts';
 import { newId } from '../store/ids.ts';
 import { invalidRequest } from '../wire/errors.ts';
@@ -19,7 +20,7 @@ import {
   str,
 } from '../wire/params.ts';
 import { respond } from '../wire/respond.ts';
-import { Retrieve, retrieve, retrieveRoute } from '../wire/retrieve.ts';
+import { Retrieve, retrieve } from '../wire/retrieve.ts';
 import { idParam, paramsOf, type ApiRouter } from '../wire/route.ts';
 
 const decimal = z
@@ -127,7 +128,11 @@ export function couponRoutes(core: Core, router: ApiRouter): void {
     respond(ctx, expandObject(coupon, p.expand, expandWith));
   });
 
-  router.get('/v1/coupons/:id', retrieveRoute(store.coupons, 'coupon', expandWith));
+  router.get('/v1/coupons/:id', (ctx) => {
+    const p = paramsOf(ctx, Retrieve);
+    const coupon = retrieve(store.coupons, 'coupon', idParam(ctx));
+    respond(ctx, expandObject(liveCoupon(core, coupon), p.expand, expandWith));
+  });
 
   router.post('/v1/coupons/:id', (ctx) => {
     const p = paramsOf(ctx, CouponUpdate);
@@ -137,7 +142,7 @@ export function couponRoutes(core: Core, router: ApiRouter): void {
       name: p.name ?? coupon.name,
       metadata: mergeMetadata(coupon.metadata ?? {}, p.metadata),
     });
-    respond(ctx, expandObject(updated, p.expand, expandWith));
+    respond(ctx, expandObject(liveCoupon(core, updated), p.expand, expandWith));
   });
 
   router.get('/v1/coupons', (ctx) => {
@@ -145,7 +150,8 @@ export function couponRoutes(core: Core, router: ApiRouter): void {
     const list = listOf('/v1/coupons', store.coupons, p, {
       filter: (c) => inRange(c.created, p.created),
     });
-    respond(ctx, expandObject(list, p.expand, expandWith));
+    const shown = { ...list, data: list.data.map((coupon) => liveCoupon(core, coupon)) };
+    respond(ctx, expandObject(shown, p.expand, expandWith));
   });
 
   router.post('/v1/promotion_codes', (ctx) => {
@@ -194,7 +200,7 @@ export function couponRoutes(core: Core, router: ApiRouter): void {
   router.get('/v1/promotion_codes/:id', (ctx) => {
     const p = paramsOf(ctx, Retrieve);
     const promo = retrieve(store.promotionCodes, 'promotion_code', idParam(ctx));
-    respond(ctx, expandObject(withExpiry(promo, clock.now()), p.expand, expandWith));
+    respond(ctx, expandObject(livePromotionCode(core, promo), p.expand, expandWith));
   });
 
   router.post('/v1/promotion_codes/:id', (ctx) => {
@@ -205,33 +211,21 @@ export function couponRoutes(core: Core, router: ApiRouter): void {
       active: p.active ?? promo.active,
       metadata: mergeMetadata(promo.metadata ?? {}, p.metadata),
     });
-    respond(ctx, expandObject(updated, p.expand, expandWith));
+    respond(ctx, expandObject(livePromotionCode(core, updated), p.expand, expandWith));
   });
 
   router.get('/v1/promotion_codes', (ctx) => {
     const p = paramsOf(ctx, PromotionCodeList);
-    const now = clock.now();
     const list = listOf('/v1/promotion_codes', store.promotionCodes, p, {
       where: p.code !== undefined ? { column: 'code', value: p.code.toUpperCase() } : undefined,
       filter: (promo) =>
-        // An expired code reads as inactive, as Stripe reports it.
-        (p.active === undefined || isActive(promo, now) === p.active) &&
+        // An expired or used-up code reads as inactive, as Stripe reports it.
+        (p.active === undefined || livePromotionCode(core, promo).active === p.active) &&
         (p.coupon === undefined || promo.promotion.coupon === p.coupon) &&
         (p.customer === undefined || promo.customer === p.customer) &&
         inRange(promo.created, p.created),
     });
-    const shown = { ...list, data: list.data.map((promo) => withExpiry(promo, now)) };
+    const shown = { ...list, data: list.data.map((promo) => livePromotionCode(core, promo)) };
     respond(ctx, expandObject(shown, p.expand, expandWith));
   });
-}
-
-function isActive(promo: { active: boolean; expires_at: number | null }, now: number): boolean {
-  return promo.active && (promo.expires_at === null || promo.expires_at > now);
-}
-
-function withExpiry<T extends { active: boolean; expires_at: number | null }>(
-  promo: T,
-  now: number,
-): T {
-  return { ...promo, active: isActive(promo, now) };
 }
