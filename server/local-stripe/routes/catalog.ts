@@ -12,6 +12,7 @@ import {
   inRange,
   int,
   listParams,
+  maxItems,
   mergeMetadata,
   metadata,
   range,
@@ -70,7 +71,7 @@ const PriceList = z.strictObject({
   currency: str.optional(),
   product: str.optional(),
   type: z.enum(['one_time', 'recurring']).optional(),
-  lookup_keys: z.array(str).optional(),
+  lookup_keys: maxItems(str, 10, 'lookup_keys').optional(),
   created: range.optional(),
   recurring: z.strictObject({ interval: interval.optional() }).optional(),
 });

@@ -13,6 +13,7 @@ import {
   inRange,
   int,
   listParams,
+  maxString,
   mergeMetadata,
   metadata,
   range,
@@ -21,6 +22,11 @@ import {
 import { respond } from '../wire/respond.ts';
 import { Retrieve, retrieve, retrieveRoute } from '../wire/retrieve.ts';
 import { idParam, paramsOf, type ApiRouter } from '../wire/route.ts';
+import {
+  CHECKOUT_PAYMENT_METHOD_TYPES_REMOVED,
+  isBefore,
+  requestVersion,
+} from '../wire/versions.ts';
 
 const SessionCreate = z.strictObject({
   mode: z.enum(['payment', 'subscription', 'setup']),
@@ -30,7 +36,7 @@ const SessionCreate = z.strictObject({
   success_url: str.optional(),
   cancel_url: str.optional(),
   return_url: str.optional(),
-  client_reference_id: str.optional(),
+  client_reference_id: maxString(200).optional(),
   metadata: metadata.optional(),
   customer: str.optional(),
   customer_email: str.optional(),
@@ -88,6 +94,20 @@ export function checkoutSessionRoutes(core: Core, router: ApiRouter): void {
         'The local Stripe hosts its own payment page only: use `ui_mode: hosted_page`.',
         'parameter_invalid_string',
         'ui_mode',
+      );
+    }
+    const version = requestVersion(ctx);
+    if (
+      p.payment_method_types !== undefined &&
+      !isBefore(version, CHECKOUT_PAYMENT_METHOD_TYPES_REMOVED)
+    ) {
+      // The code is the one Stripe documents for the same removal on Payment Intents in this
+      // release (…/endive/2026-09-30/removes-the-payment-method-types-parameter-from-payment-
+      // intents-and-setup-intents); the wording is ours.
+      throw invalidRequest(
+        `\`payment_method_types\` is no longer supported on Checkout Sessions in API version ${version}. Use \`allowed_payment_method_types\` to limit the payment methods offered.`,
+        'payment_method_types_no_longer_supported',
+        'payment_method_types',
       );
     }
     if (p.line_items === undefined) {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { parameterInvalid, parameterMissing, parameterUnknown } from './errors.ts';
+import { invalidRequest, parameterInvalid, parameterMissing, parameterUnknown } from './errors.ts';
 import type { FormObject } from './form.ts';
 
 // Every value arrives as a string, so each schema here reads Stripe's spelling of its type.
@@ -13,8 +13,83 @@ export const int = z
 
 export const bool = z.enum(['true', 'false']).transform((v) => v === 'true');
 
-/** `metadata[key]=value`; an empty value removes the key, `metadata=` clears them all. */
-export const metadata = z.union([z.literal(''), z.record(z.string(), z.string())]);
+/**
+ * A refusal worded by Stripe rather than derived from the schema: `parseParams` sends the message
+ * as it is, with the param the check sits on.
+ */
+function refuse(ctx: z.RefinementCtx, message: string): void {
+  ctx.addIssue({ code: 'custom', message, params: { stripe: true } });
+}
+
+/** Long values are quoted by their first and last ten characters, as Stripe quotes them. */
+function quoted(value: string): string {
+  return value.length > 20 ? `${value.slice(0, 10)}...${value.slice(-10)}` : value;
+}
+
+/**
+ * A string of at most `max` characters. Stripe's wording, e.g. for a long client_reference_id:
+ * "Invalid string: BAh7CEkiCG...7b80c2b880; must be at most 200 characters" (pay-rails/pay#670).
+ */
+export function maxString(max: number) {
+  return z.string().superRefine((value, ctx) => {
+    if (value.length > max) {
+      refuse(ctx, `Invalid string: ${quoted(value)}; must be at most ${max} characters`);
+    }
+  });
+}
+
+/**
+ * An array of at most `max` items: "Array lookup_keys exceeded maximum 10 allowed elements."
+ * (stripe/stripe-node#2089, the live API's answer to eleven price lookup keys).
+ */
+export function maxItems<T extends z.ZodType>(item: T, max: number, name: string) {
+  return z.array(item).superRefine((items, ctx) => {
+    if (items.length > max) {
+      refuse(ctx, `Array ${name} exceeded maximum ${max} allowed elements.`);
+    }
+  });
+}
+
+export const METADATA_MAX_KEYS = 50;
+const METADATA_MAX_KEY_LENGTH = 40;
+const METADATA_MAX_VALUE_LENGTH = 500;
+
+/**
+ * Stripe's metadata limits (docs.stripe.com/metadata: 50 keys, keys up to 40 characters, values
+ * up to 500), worded as the live API words them; the key and value messages are quoted from
+ * live refusals in public bug reports, the key count from one ("…up to 50 keys, but you've set 52").
+ */
+function checkMetadata(entries: Record<string, string>, ctx: z.RefinementCtx): void {
+  for (const [key, value] of Object.entries(entries)) {
+    if (key.length > METADATA_MAX_KEY_LENGTH) {
+      return refuse(
+        ctx,
+        `Metadata keys can have up to ${METADATA_MAX_KEY_LENGTH} characters, but you passed in a key that is ${key.length} characters. Invalid key: ${key}`,
+      );
+    }
+    if (value.length > METADATA_MAX_VALUE_LENGTH) {
+      return refuse(
+        ctx,
+        `Metadata values can have up to ${METADATA_MAX_VALUE_LENGTH} characters, but you passed in a value that is ${value.length} characters. Invalid value: ${value}`,
+      );
+    }
+  }
+  const count = Object.keys(entries).length;
+  if (count > METADATA_MAX_KEYS) refuse(ctx, tooManyKeys(count));
+}
+
+function tooManyKeys(count: number): string {
+  return `Metadata can have up to ${METADATA_MAX_KEYS} keys, but you've set ${count}`;
+}
+
+/**
+ * `metadata[key]=value`; an empty value removes the key, `metadata=` clears them all. Every
+ * endpoint that takes metadata takes it through this schema, so every one enforces the limits.
+ */
+export const metadata = z.union([
+  z.literal(''),
+  z.record(z.string(), z.string()).superRefine(checkMetadata),
+]);
 
 export const expand = z.array(z.string()).optional();
 
@@ -67,6 +142,9 @@ export function parseParams<S extends z.ZodType>(schema: S, input: FormObject): 
   const result = schema.safeParse(input);
   if (result.success) return result.data;
   const issue = result.error.issues[0]!;
+  if (issue.code === 'custom' && issue.params?.['stripe'] === true) {
+    throw invalidRequest(issue.message, undefined, paramName(issue.path));
+  }
   if (issue.code === 'unrecognized_keys') {
     throw parameterUnknown(paramName([...issue.path, issue.keys[0]!]));
   }
@@ -103,5 +181,8 @@ export function mergeMetadata(
     if (value === '') delete next[key];
     else next[key] = value;
   }
+  // An update can stay under the limit by itself and still push the object past it.
+  const count = Object.keys(next).length;
+  if (count > METADATA_MAX_KEYS) throw invalidRequest(tooManyKeys(count), undefined, 'metadata');
   return next;
 }
