@@ -107,6 +107,8 @@ export async function startServer(env: Env, options: StartOptions = {}): Promise
             },
           ],
           log: (line) => logger.info({ component: 'local-stripe' }, line),
+          // Pages of the API (the demo) may drive the control API; no other site may.
+          controlOrigins: [new URL(appUrl).origin, ownUrl],
         })
       : undefined;
   } catch (error) {

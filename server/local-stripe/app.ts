@@ -1,6 +1,7 @@
 import { Router } from '@koa/router';
 import Koa from 'koa';
 import type { Core } from './core.ts';
+import { controlGuard } from './control/guard.ts';
 import { controlRoutes } from './control/routes.ts';
 import { accountRoutes } from './routes/account.ts';
 import { billingPortalRoutes } from './routes/billing-portal.ts';
@@ -21,6 +22,8 @@ export interface AppOptions {
   secretKey: string;
   /** Routers for the hosted pages, mounted beside the API when they exist. */
   pages: Router[];
+  /** Origins besides its own allowed to call the control API. */
+  controlOrigins: string[];
 }
 
 /** The local Stripe's HTTP surface: the `/v1` API, the `/_local` control API and hosted pages. */
@@ -42,6 +45,7 @@ export function createLocalStripeApp(core: Core, options: AppOptions): Koa {
   webhookEndpointRoutes(core, api);
 
   const control = new Router({ prefix: '/_local' });
+  control.use(controlGuard(() => [core.publicUrl, ...options.controlOrigins]));
   controlRoutes(core, control);
 
   const v1Chain = compose([

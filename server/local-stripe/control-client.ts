@@ -1,6 +1,8 @@
 /**
  * A typed client for the local Stripe's control API, for tests, the demo and benchmarks. The
- * routes (JSON in and out, no API key: the control API only exists on the local Stripe):
+ * routes (JSON in and out, no API key: the control API only exists on the local Stripe). Every
+ * request says `Content-Type: application/json`, even without a body: the control API refuses
+ * anything else (415), and any request from another site's page (403).
  *
  *   GET  /_local/now                          → { now, offset }            Stripe time, unix seconds
  *   POST /_local/clock/advance  { seconds }   → { now, renewed, failed, canceled, expired }
@@ -39,6 +41,8 @@ export interface ClockAdvance {
 export type CompleteResult =
   { ok: true; redirectUrl: string } | { ok: false; code: string; message: string };
 
+const JSON_HEADERS = { 'content-type': 'application/json' };
+
 export class LocalStripeControl {
   readonly #base: string;
 
@@ -60,7 +64,7 @@ export class LocalStripeControl {
       `${this.#base}/_local/sessions/${encodeURIComponent(id)}/complete`,
       {
         method: 'POST',
-        headers: { 'content-type': 'application/json' },
+        headers: JSON_HEADERS,
         body: JSON.stringify(options),
       },
     );
@@ -115,7 +119,7 @@ export class LocalStripeControl {
   async #call<T>(method: string, path: string, body?: unknown): Promise<T> {
     const response = await fetch(`${this.#base}${path}`, {
       method,
-      headers: body === undefined ? {} : { 'content-type': 'application/json' },
+      headers: JSON_HEADERS,
       body: body === undefined ? undefined : JSON.stringify(body),
     });
     if (!response.ok) {

@@ -13,6 +13,8 @@ export interface LocalStripeOptions {
   /** The plan catalog and promotion codes; on unless false. */
   seed?: boolean;
   log?: (line: string) => void;
+  /** Origins besides its own whose pages may call the `/_local` control API (the API's demo). */
+  controlOrigins?: string[];
 }
 
 export interface LocalStripe {

@@ -39,7 +39,11 @@ export async function launchLocalStripe(
     log,
   };
 
-  const app = createLocalStripeApp(core, { secretKey, pages: await loadPageRouters(core) });
+  const app = createLocalStripeApp(core, {
+    secretKey,
+    pages: await loadPageRouters(core),
+    controlOrigins: options.controlOrigins ?? [],
+  });
   const server: Server = await new Promise((resolve, reject) => {
     const listening = app.listen(options.port ?? 0, host, () => resolve(listening));
     listening.once('error', reject);
