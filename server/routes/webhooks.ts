@@ -10,10 +10,13 @@ export function webhookRoutes(deps: { webhooks: WebhookProcessor }): Router {
   const router = new Router();
 
   router.post(WEBHOOK_PATH, async (ctx) => {
+    // Refused before the body is read: an unsigned sender may not hold a connection open.
+    const signature = ctx.get('stripe-signature');
+    if (!signature) throw badRequest('Missing Stripe-Signature header', 'signature_missing');
     const rawBody = await getRawBody(ctx.req, { limit: '1mb' }).catch(() => {
       throw badRequest('Webhook body could not be read', 'body_unreadable');
     });
-    const event = deps.webhooks.verify(rawBody, ctx.get('stripe-signature') || undefined);
+    const event = deps.webhooks.verify(rawBody, signature);
     const outcome = await deps.webhooks.process(event);
     ctx.body = { received: true, outcome };
   });

@@ -2,6 +2,7 @@ import type Stripe from 'stripe';
 import { badRequest } from '../errors.ts';
 import { nowSeconds, type Storage } from '../storage/index.ts';
 import type { Fulfilment } from './fulfilment.ts';
+import { payloadProblem } from './webhook-payloads.ts';
 import { idOf, type PreparedSubscription } from './fulfilment.ts';
 
 /** Stripe's own default: a signature older than five minutes may be a replay. */
@@ -42,6 +43,8 @@ export class WebhookProcessor {
       // A signed body that is no event can never be applied: a 500 would only be retried for days.
       if (!isEventEnvelope(event))
         throw badRequest('Webhook body is not a Stripe event', 'event_malformed');
+      const problem = payloadProblem(event);
+      if (problem) throw badRequest(problem, 'event_malformed');
       return event;
     }
     throw badRequest('Webhook signature verification failed', 'signature_invalid');
