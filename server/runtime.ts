@@ -35,9 +35,34 @@ export interface StartOptions {
   }) => Router[];
 }
 
-/** The server's structured log: one JSON line per entry, to stdout unless a destination is given. */
+const SECRET_HEADERS = ['authorization', 'cookie', 'set-cookie', 'stripe-signature'];
+/** Where a request's, a response's or an HTTP client error's headers end up when logged. */
+const HEADER_HOLDERS = [
+  'headers',
+  'req.headers',
+  'res.headers',
+  'request.headers',
+  'response.headers',
+  'err.headers',
+  'err.config.headers',
+  'err.request.headers',
+  'err.response.headers',
+  'err.raw.headers',
+  '*.headers',
+];
+const REDACTED_PATHS = HEADER_HOLDERS.flatMap((holder) =>
+  SECRET_HEADERS.flatMap((name) => [
+    `${holder}["${name}"]`,
+    `${holder}["${name.replace(/(^|-)\w/g, (letter) => letter.toUpperCase())}"]`,
+  ]),
+);
+
+/**
+ * The server's structured log: one JSON line per entry, to stdout unless a destination is given.
+ * No log line is meant to carry headers; redaction is the safety net for one that does.
+ */
 export function createLogger(level: string, destination?: pino.DestinationStream): Logger {
-  return pino({ level }, destination);
+  return pino({ level, redact: REDACTED_PATHS }, destination);
 }
 
 const secretsFrom = (value: string) =>
