@@ -6,7 +6,7 @@ import { AccessTokens, requireUser, type AccessTokenOptions } from './http/auth.
 import { jsonBody } from './http/body.ts';
 import { corsFor } from './http/cors.ts';
 import { errorHandler } from './http/error-handler.ts';
-import { rateLimit, type RateLimits } from './http/rate-limit.ts';
+import { RateLimiter, type RateLimits } from './http/rate-limit.ts';
 import { requestLog } from './http/request-log.ts';
 import { securityHeaders } from './http/security-headers.ts';
 import { requireServerKey } from './http/server-key.ts';
@@ -35,17 +35,21 @@ export interface AppDeps {
   stripe: Stripe;
   storage: Storage;
   logger: Logger;
+  /** Aborted when the server closes, to stop the app's timers. */
+  shutdown?: AbortSignal;
 }
 
 /** Builds the Koa application; it never listens, so tests can mount `app.callback()` anywhere. */
-export function createApp({ config, stripe, storage, logger }: AppDeps): Koa {
+export function createApp({ config, stripe, storage, logger, shutdown }: AppDeps): Koa {
   const { prices, checkout, status, webhooks } = createServices(stripe, storage, config);
   const tokens = new AccessTokens(config.authSecret, config.accessTokens);
   const signedIn = requireUser(tokens);
   const appOrigin = new URL(config.appUrl).origin;
+  const limiter = new RateLimiter(config.rateLimits);
+  shutdown?.addEventListener('abort', () => limiter.close());
 
   const routers = [
-    genericRoutes({ checkout, status, prices, requireUser: signedIn }),
+    genericRoutes({ checkout, status, prices, limiter, requireUser: signedIn }),
     sessionRoutes({ checkout, prices }),
     subscriptionRoutes({ checkout, prices, requireUser: signedIn }),
     planRoutes({ prices, stripe, storage }),
@@ -75,7 +79,7 @@ export function createApp({ config, stripe, storage, logger }: AppDeps): Koa {
   app.use(corsFor([appOrigin, ...config.allowedOrigins]));
   app.use(webhookRoutes({ webhooks }).routes());
   app.use(jsonBody());
-  app.use(rateLimit(config.rateLimits, tokens));
+  app.use(limiter.middleware(tokens));
   // One router holding every route: a request is matched once, not once per module.
   const api = new Router();
   for (const router of routers) api.use(router.routes());

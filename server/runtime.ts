@@ -148,10 +148,12 @@ export async function startServer(env: Env, options: StartOptions = {}): Promise
   });
   const db = openDatabase(env.DATABASE_PATH);
   const storage = createStorage(db);
+  const shutdown = new AbortController();
   const app = createApp({
     stripe,
     storage,
     logger,
+    shutdown: shutdown.signal,
     config: {
       appUrl,
       allowedOrigins: env.ALLOWED_ORIGINS,
@@ -180,6 +182,7 @@ export async function startServer(env: Env, options: StartOptions = {}): Promise
     authSecret,
     webhookSecret,
     async close() {
+      shutdown.abort();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await localStripe?.close();

@@ -1,64 +1,146 @@
+import { createHash } from 'node:crypto';
 import type { Context, Middleware } from 'koa';
+import { sessionsApi } from '../../shared/index.ts';
 import { AppError } from '../errors.ts';
 import { tokenFrom, type AccessTokens } from './auth.ts';
 
 export interface RateLimits {
-  /** Checkout attempts one buyer may make per minute. */
+  /** Requests one buyer may make per minute on each route that calls Stripe. */
   perUser: number;
   /** Per client address: higher, because an office or a mobile carrier puts many buyers behind one. */
   perAddress: number;
   /** Reverse proxies in front of the server; their `X-Forwarded-For` entries are believed. */
   trustedProxyHops: number;
+  /** Keys each table holds at most; the one seen least recently is forgotten first. */
+  maxKeys?: number;
 }
 
-type UserOf = (ctx: Context, tokens: AccessTokens) => Promise<string | undefined>;
+/** About 1.5 MB per table when full. */
+export const DEFAULT_MAX_KEYS = 10_000;
+/** A bucket is full again at most a minute after its last use, and a full bucket can go. */
+const SWEEP_EVERY_MS = 60_000;
 
-const signedInUser: UserOf = async (ctx, tokens) => {
-  const token = tokenFrom(ctx);
-  // An invalid token is refused by the route; only a verified user id may use up a user's budget.
-  const userId = token ? await tokens.verify(token).catch(() => undefined) : undefined;
-  return userId === undefined ? undefined : `signed-in:${userId}`;
+/** Time as the limiter sees it; tests drive both hands themselves. */
+export interface Clock {
+  now(): number;
+  /** Runs `task` every `ms` until the returned function is called. */
+  every(ms: number, task: () => void): () => void;
+}
+
+export const systemClock: Clock = {
+  now: Date.now,
+  every(ms, task) {
+    // Unref'd: a sweep alone never keeps the process alive.
+    const timer = setInterval(task, ms).unref();
+    return () => clearInterval(timer);
+  },
 };
 
-const userIdInBody: UserOf = async (ctx) => {
-  const userId = (ctx.request.body as { userId?: unknown } | undefined)?.userId;
-  // Anyone can name any user here, so these buckets never touch a signed-in buyer's budget.
-  return typeof userId === 'string' ? `named:${userId}` : undefined;
+/** What one buyer may spend, separately, each at `perUser` a minute. */
+export type Budget =
+  'checkout' | 'named-checkout' | 'checkout-status' | 'billing-portal' | 'promotion-code';
+
+type BuyerOf = (ctx: Context, tokens: AccessTokens) => Promise<string | undefined>;
+
+const signedInBuyer: BuyerOf = async (ctx, tokens) => {
+  const token = tokenFrom(ctx);
+  // An invalid token is refused by the route; only a verified user id may use up a user's budget.
+  return token ? await tokens.verify(token).catch(() => undefined) : undefined;
+};
+
+const buyerNamedInBody: BuyerOf = async (ctx) => {
+  // Only a body the route accepts names a buyer, so what becomes a key is at most 255 characters;
+  // any other body is refused there without a Stripe call.
+  const body = sessionsApi.createCheckoutSession.body.safeParse(ctx.request.body);
+  return body.success ? body.data.userId : undefined;
 };
 
 /**
- * The routes that call Stripe on every request: each call costs the site owner a share of Stripe's
- * own rate limit, and the anonymous promotion-code check would otherwise let codes be guessed.
+ * The routes that call Stripe on every request, limited per client address and per buyer: each
+ * call costs the site owner a share of Stripe's own rate limit, and the anonymous promotion-code
+ * check would otherwise let codes be guessed. Anyone can name any user in the weekly/one-time
+ * dialect, so those buyers have a budget of their own that never touches a signed-in buyer's.
  */
-const LIMITED: { method: string; path: RegExp; userOf?: UserOf }[] = [
-  { method: 'POST', path: /^\/payment\/checkout$/, userOf: signedInUser },
-  { method: 'POST', path: /^\/api\/subscription\/create-checkout$/, userOf: signedInUser },
-  { method: 'POST', path: /^\/api\/create-checkout-session$/, userOf: userIdInBody },
-  { method: 'GET', path: /^\/api\/promotion-codes\/[^/]+$/ },
+const LIMITED: { method: string; path: RegExp; budget: Budget; buyerOf: BuyerOf }[] = [
+  { method: 'POST', path: /^\/payment\/checkout$/, budget: 'checkout', buyerOf: signedInBuyer },
+  {
+    method: 'POST',
+    path: /^\/api\/subscription\/create-checkout$/,
+    budget: 'checkout',
+    buyerOf: signedInBuyer,
+  },
+  {
+    method: 'POST',
+    path: /^\/api\/create-checkout-session$/,
+    budget: 'named-checkout',
+    buyerOf: buyerNamedInBody,
+  },
+  {
+    method: 'POST',
+    path: /^\/api\/subscription\/portal$/,
+    budget: 'billing-portal',
+    buyerOf: signedInBuyer,
+  },
+  {
+    method: 'GET',
+    path: /^\/api\/promotion-codes\/[^/]+$/,
+    budget: 'promotion-code',
+    buyerOf: signedInBuyer,
+  },
 ];
 
 /**
- * Token buckets per client address and per buyer on the checkout routes. Mounted after the body
- * parser, because the weekly/one-time dialect names its buyer in the body. A refusal is a 429 in
- * the route's own envelope with `Retry-After` in seconds.
+ * Token buckets per client address and per buyer. A refusal is a 429 in the route's own envelope
+ * with `Retry-After` in seconds. Both tables are capped and swept, so no stream of new addresses
+ * or names can grow the server.
  */
-export function rateLimit(
-  limits: RateLimits,
-  tokens: AccessTokens,
-  now: () => number = Date.now,
-): Middleware {
-  const byAddress = new TokenBuckets(limits.perAddress, now);
-  const byUser = new TokenBuckets(limits.perUser, now);
-  return async (ctx, next) => {
-    const route = LIMITED.find((r) => r.method === ctx.method && r.path.test(ctx.path));
-    if (route) {
-      const address = addressKey(clientAddress(ctx, limits.trustedProxyHops));
-      refuseAfter(byAddress.take(address), ctx);
-      const user = await route.userOf?.(ctx, tokens);
-      if (user !== undefined) refuseAfter(byUser.take(user), ctx);
-    }
-    await next();
-  };
+export class RateLimiter {
+  readonly #byAddress: TokenBuckets;
+  readonly #byBuyer: TokenBuckets;
+  readonly #stopSweeping: () => void;
+
+  constructor(
+    private readonly limits: RateLimits,
+    clock: Clock = systemClock,
+  ) {
+    const maxKeys = limits.maxKeys ?? DEFAULT_MAX_KEYS;
+    this.#byAddress = new TokenBuckets(limits.perAddress, maxKeys, clock.now);
+    this.#byBuyer = new TokenBuckets(limits.perUser, maxKeys, clock.now);
+    this.#stopSweeping = clock.every(SWEEP_EVERY_MS, () => {
+      this.#byAddress.sweep();
+      this.#byBuyer.sweep();
+    });
+  }
+
+  get sizes(): { byAddress: number; byBuyer: number } {
+    return { byAddress: this.#byAddress.size, byBuyer: this.#byBuyer.size };
+  }
+
+  /**
+   * The limits the method and path decide. Mounted after the body parser, because the
+   * weekly/one-time dialect names its buyer in the body.
+   */
+  middleware(tokens: AccessTokens): Middleware {
+    return async (ctx, next) => {
+      const route = LIMITED.find((r) => r.method === ctx.method && r.path.test(ctx.path));
+      if (route) {
+        const address = addressKey(clientAddress(ctx, this.limits.trustedProxyHops));
+        refuseAfter(this.#byAddress.take(address), ctx);
+        const buyer = await route.buyerOf(ctx, tokens);
+        if (buyer !== undefined) this.takeForBuyer(ctx, route.budget, buyer);
+      }
+      await next();
+    };
+  }
+
+  /** One request from `userId` against `budget`, for a route that calls Stripe only sometimes. */
+  takeForBuyer(ctx: Context, budget: Budget, userId: string): void {
+    refuseAfter(this.#byBuyer.take(`${budget}\n${userId}`), ctx);
+  }
+
+  close(): void {
+    this.#stopSweeping();
+  }
 }
 
 function refuseAfter(waitSeconds: number, ctx: Context): void {
@@ -72,48 +154,58 @@ function refuseAfter(waitSeconds: number, ctx: Context): void {
   );
 }
 
+interface Bucket {
+  tokens: number;
+  at: number;
+}
+
 /**
  * One bucket per key, holding up to a minute's allowance and refilled continuously, so a burst of
- * `perMinute` is allowed and then one request every `60 / perMinute` seconds.
+ * `perMinute` is allowed and then one request every `60 / perMinute` seconds. Keys are stored as
+ * a 128-bit digest, whatever their length.
  */
 class TokenBuckets {
-  readonly #buckets = new Map<string, { tokens: number; at: number }>();
+  // A Map iterates in insertion order, and each use re-inserts: the first key is the least recent.
+  readonly #buckets = new Map<string, Bucket>();
   readonly #perMs: number;
-  #sweptAt: number;
 
   constructor(
     private readonly perMinute: number,
+    private readonly maxKeys: number,
     private readonly now: () => number,
   ) {
     this.#perMs = perMinute / 60_000;
-    this.#sweptAt = now();
+  }
+
+  get size(): number {
+    return this.#buckets.size;
   }
 
   /** Takes one token: 0 when there was one, else the whole seconds until there is. */
   take(key: string): number {
+    const id = createHash('sha256').update(key).digest('base64url').slice(0, 22);
     const now = this.now();
-    this.#sweep(now);
-    const tokens = this.#level(this.#buckets.get(key), now);
-    if (tokens >= 1) {
-      this.#buckets.set(key, { tokens: tokens - 1, at: now });
-      return 0;
-    }
-    this.#buckets.set(key, { tokens, at: now });
-    return Math.max(1, Math.ceil((1 - tokens) / this.#perMs / 1000));
+    const tokens = this.#level(this.#buckets.get(id), now);
+    const granted = tokens >= 1;
+    this.#buckets.delete(id);
+    this.#buckets.set(id, { tokens: granted ? tokens - 1 : tokens, at: now });
+    // Forgetting a key hands it a full bucket again; a client can only get that by sending
+    // `maxKeys` other keys first, each of them limited too.
+    if (this.#buckets.size > this.maxKeys) this.#buckets.delete(this.#buckets.keys().next().value!);
+    return granted ? 0 : Math.max(1, Math.ceil((1 - tokens) / this.#perMs / 1000));
   }
 
-  #level(bucket: { tokens: number; at: number } | undefined, now: number): number {
+  /** A full bucket is the same as no bucket: forgetting them keeps memory to recent clients. */
+  sweep(): void {
+    const now = this.now();
+    for (const [id, bucket] of this.#buckets) {
+      if (this.#level(bucket, now) >= this.perMinute) this.#buckets.delete(id);
+    }
+  }
+
+  #level(bucket: Bucket | undefined, now: number): number {
     if (!bucket) return this.perMinute;
     return Math.min(this.perMinute, bucket.tokens + (now - bucket.at) * this.#perMs);
-  }
-
-  // A full bucket is the same as no bucket: forgetting them keeps memory bounded by recent clients.
-  #sweep(now: number): void {
-    if (now - this.#sweptAt < 60_000) return;
-    this.#sweptAt = now;
-    for (const [key, bucket] of this.#buckets) {
-      if (this.#level(bucket, now) >= this.perMinute) this.#buckets.delete(key);
-    }
   }
 }
 

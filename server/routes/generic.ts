@@ -11,6 +11,7 @@ import {
 import { notFound } from '../errors.ts';
 import { parse } from '../http/validate.ts';
 import { idempotencyKeyOf } from '../http/idempotency-key.ts';
+import type { RateLimiter } from '../http/rate-limit.ts';
 import type { CheckoutService } from '../services/checkout.ts';
 import type { PriceBook } from '../services/catalog.ts';
 import type { CheckoutStatus } from '../services/checkout-status.ts';
@@ -19,6 +20,7 @@ export function genericRoutes(deps: {
   checkout: CheckoutService;
   status: CheckoutStatus;
   prices: PriceBook;
+  limiter: RateLimiter;
   requireUser: Middleware;
 }): Router {
   const router = new Router();
@@ -47,7 +49,11 @@ export function genericRoutes(deps: {
   });
 
   router.get(genericApi.getCheckoutSession.path, deps.requireUser, async (ctx) => {
-    const state = await deps.status.forOwner(ctx.state.userId, ctx.params.id!);
+    const userId: string = ctx.state.userId;
+    // Only an open session is asked of Stripe, so only polling one spends the buyer's budget.
+    const state = await deps.status.forOwner(userId, ctx.params.id!, () =>
+      deps.limiter.takeForBuyer(ctx, 'checkout-status', userId),
+    );
     if (!state) throw notFound(GenericMessages.sessionNotFound, 'session_not_found');
     ctx.body = {
       success: true,

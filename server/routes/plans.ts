@@ -10,12 +10,19 @@ import { AppError, notFound } from '../errors.ts';
 import { parse } from '../http/validate.ts';
 import type { PriceBook } from '../services/catalog.ts';
 import { MESSAGES } from '../services/checkout.ts';
-import { money, resolvePromotionCode } from '../services/promotions.ts';
+import { money, resolvePromotionCode, type AppliedPromotion } from '../services/promotions.ts';
+import { ReadCache } from '../stripe/read-cache.ts';
 import type Stripe from 'stripe';
 import type { Storage } from '../storage/index.ts';
 
+/** A code's verdict for a plan: what it takes off, or why it is refused. */
+type Verdict = { applied: AppliedPromotion } | { refused: string };
+
 export function planRoutes(deps: { prices: PriceBook; stripe: Stripe; storage: Storage }): Router {
   const router = new Router();
+  // A widget re-checks as the buyer types and switches plans; a few seconds of staleness is
+  // harmless, because checkout judges the code again, uncached.
+  const verdicts = new ReadCache<Verdict>({ ttlMs: 5_000, maxEntries: 1_000 });
 
   router.get(plansApi.listPlans.path, async (ctx) => {
     ctx.set('Cache-Control', 'public, max-age=60');
@@ -32,13 +39,22 @@ export function planRoutes(deps: { prices: PriceBook; stripe: Stripe; storage: S
     const price = entry && (await deps.prices.price(entry));
     if (!entry || !price) throw notFound(MESSAGES.unavailable, 'plan_unavailable');
     const base = { code, planId: entry.id, currency: price.currency, amountSubtotal: price.amount };
-    try {
-      const applied = await resolvePromotionCode(deps.stripe, code, {
+    const verdict = await verdicts.get(`${entry.id}\n${code}`, () =>
+      resolvePromotionCode(deps.stripe, code, {
         entry,
         price,
         customerId: undefined,
         hasPaidBefore: false,
-      });
+      }).then(
+        (applied): Verdict => ({ applied }),
+        (error: unknown): Verdict => {
+          if (!(error instanceof AppError) || error.status !== 400) throw error;
+          return { refused: error.message };
+        },
+      ),
+    );
+    if ('applied' in verdict) {
+      const { applied } = verdict;
       ctx.body = {
         ...base,
         valid: true,
@@ -46,12 +62,11 @@ export function planRoutes(deps: { prices: PriceBook; stripe: Stripe; storage: S
         amountDiscount: applied.amountDiscount,
         amountTotal: applied.amountTotal,
       } satisfies PromotionCheck;
-    } catch (error) {
-      if (!(error instanceof AppError) || error.status !== 400) throw error;
+    } else {
       ctx.body = {
         ...base,
         valid: false,
-        message: error.message,
+        message: verdict.refused,
         amountDiscount: 0,
         amountTotal: price.amount,
       } satisfies PromotionCheck;

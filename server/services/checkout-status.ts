@@ -1,6 +1,7 @@
 import type Stripe from 'stripe';
 import { isoFromUnix, type CheckoutState } from '../../shared/index.ts';
 import type { Storage } from '../storage/index.ts';
+import { ReadCache } from '../stripe/read-cache.ts';
 import type { StoredSession } from '../storage/checkout-sessions.ts';
 import type { PriceBook } from './catalog.ts';
 import type { Fulfilment } from './fulfilment.ts';
@@ -8,9 +9,15 @@ import type { Fulfilment } from './fulfilment.ts';
 /**
  * A session's state for its buyer. While it is open here, Stripe is asked: a buyer back on the
  * success page before the webhook arrives is granted through the same fulfilment code, so they
- * never see "not subscribed" after paying.
+ * never see "not subscribed" after paying. Stripe's answer is kept for two seconds, so a page
+ * polling a session costs at most one Stripe request per two seconds.
  */
 export class CheckoutStatus {
+  readonly #fromStripe = new ReadCache<Stripe.Checkout.Session>({
+    ttlMs: 2_000,
+    maxEntries: 1_000,
+  });
+
   constructor(
     private readonly deps: {
       stripe: Stripe;
@@ -20,16 +27,25 @@ export class CheckoutStatus {
     },
   ) {}
 
-  async forOwner(userId: string, sessionId: string): Promise<CheckoutState | undefined> {
+  /** `beforeAskingStripe` may refuse (throw) before Stripe is asked about an open session. */
+  async forOwner(
+    userId: string,
+    sessionId: string,
+    beforeAskingStripe: () => void = () => {},
+  ): Promise<CheckoutState | undefined> {
     const stored = this.deps.storage.sessions.find(sessionId);
     if (!stored || stored.user_id !== userId) return undefined;
-    const current = stored.status === 'open' ? await this.#sync(stored) : stored;
-    return this.#toState(current);
+    if (stored.status !== 'open') return this.#toState(stored);
+    beforeAskingStripe();
+    return this.#toState(await this.#sync(stored));
   }
 
   async #sync(stored: StoredSession): Promise<StoredSession> {
     const { stripe, storage, fulfilment } = this.deps;
-    await fulfilment.syncSession(await stripe.checkout.sessions.retrieve(stored.id));
+    const session = await this.#fromStripe.get(stored.id, () =>
+      stripe.checkout.sessions.retrieve(stored.id),
+    );
+    await fulfilment.syncSession(session);
     return storage.sessions.find(stored.id)!;
   }
 

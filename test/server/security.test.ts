@@ -7,7 +7,7 @@ import Router from '@koa/router';
 import { SignJWT } from 'jose';
 import { AccessTokens } from '../../server/http/auth.ts';
 import { errorHandler } from '../../server/http/error-handler.ts';
-import { addressKey, rateLimit } from '../../server/http/rate-limit.ts';
+import { addressKey, RateLimiter, type Clock } from '../../server/http/rate-limit.ts';
 import { ApiFailure, GenericFailure, SessionFailure } from '../../shared/index.ts';
 import { deliver, makeEvent } from '../support/events.ts';
 import {
@@ -365,9 +365,11 @@ describe('rate limit mechanics', () => {
 
   it('lets a client back in as its bucket refills', async () => {
     let now = 1_000_000;
+    const clock: Clock = { now: () => now, every: () => () => {} };
+    const limiter = new RateLimiter({ perUser: 100, perAddress: 2, trustedProxyHops: 0 }, clock);
     const app = new Koa();
     app.use(errorHandler());
-    app.use(rateLimit({ perUser: 100, perAddress: 2, trustedProxyHops: 0 }, tokens, () => now));
+    app.use(limiter.middleware(tokens));
     const router = new Router();
     router.get('/api/promotion-codes/:code', (ctx) => {
       ctx.body = { ok: true };
