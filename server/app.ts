@@ -4,7 +4,8 @@ import type { Logger } from 'pino';
 import type Stripe from 'stripe';
 import { AccessTokens, requireUser, type AccessTokenOptions } from './http/auth.ts';
 import { jsonBody } from './http/body.ts';
-import { corsFor } from './http/cors.ts';
+import { allowedOriginCheck, corsFor } from './http/cors.ts';
+import { refuseCrossSiteCookies } from './http/cross-site.ts';
 import { errorHandler } from './http/error-handler.ts';
 import { RateLimiter, type RateLimits } from './http/rate-limit.ts';
 import { requestLog } from './http/request-log.ts';
@@ -44,7 +45,10 @@ export function createApp({ config, stripe, storage, logger, shutdown }: AppDeps
   const { prices, checkout, status, webhooks } = createServices(stripe, storage, config);
   const tokens = new AccessTokens(config.authSecret, config.accessTokens);
   const signedIn = requireUser(tokens);
-  const appOrigin = new URL(config.appUrl).origin;
+  const isAllowedOrigin = allowedOriginCheck([
+    new URL(config.appUrl).origin,
+    ...config.allowedOrigins,
+  ]);
   const limiter = new RateLimiter(config.rateLimits);
   shutdown?.addEventListener('abort', () => limiter.close());
 
@@ -76,8 +80,9 @@ export function createApp({ config, stripe, storage, logger, shutdown }: AppDeps
   app.use(errorHandler());
   app.use(securityHeaders());
   app.use(widgetAssetRoutes(config.widgetDir).routes());
-  app.use(corsFor([appOrigin, ...config.allowedOrigins]));
+  app.use(corsFor(isAllowedOrigin));
   app.use(webhookRoutes({ webhooks }).routes());
+  app.use(refuseCrossSiteCookies(isAllowedOrigin));
   app.use(jsonBody());
   app.use(limiter.middleware(tokens));
   // One router holding every route: a request is matched once, not once per module.

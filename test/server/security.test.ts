@@ -6,6 +6,7 @@ import Koa from 'koa';
 import Router from '@koa/router';
 import { SignJWT } from 'jose';
 import { AccessTokens } from '../../server/http/auth.ts';
+import { allowedOriginCheck, corsFor } from '../../server/http/cors.ts';
 import { errorHandler } from '../../server/http/error-handler.ts';
 import { addressKey, RateLimiter, type Clock } from '../../server/http/rate-limit.ts';
 import { ApiFailure, GenericFailure, SessionFailure } from '../../shared/index.ts';
@@ -68,6 +69,34 @@ describe('browser access (CORS) and response headers', () => {
       assert.equal(preflight.headers.get('access-control-allow-origin'), null, origin);
       assert.equal(preflight.headers.get('access-control-allow-credentials'), null, origin);
       assert.equal(actual.headers.get('access-control-allow-origin'), null, origin);
+    }
+  });
+
+  it('never lets a sandboxed iframe (Origin: null) read a buyer’s data, even with chrome-extension:// listed', async () => {
+    // An opaque origin such as an extension's parses to "null", the very Origin that sandboxed
+    // iframes and data: pages on any site send.
+    const extension = new URL('chrome-extension://abcdefghijklmnopabcdefghijklmnop').origin;
+    const app = new Koa();
+    app.use(corsFor(allowedOriginCheck([SITE, extension])));
+    app.use((ctx) => {
+      ctx.body = { userId: 'buyer' };
+    });
+    const server = app.listen(0, '127.0.0.1');
+    await new Promise((resolve) => server.once('listening', resolve));
+    const url = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+    try {
+      const preflight = await request(url, 'OPTIONS', '/api/subscription', {
+        headers: { origin: 'null', 'access-control-request-method': 'GET' },
+      });
+      const read = await request(url, 'GET', '/api/subscription', { headers: { origin: 'null' } });
+      const listed = await request(url, 'GET', '/api/subscription', { headers: { origin: SITE } });
+
+      assert.equal(preflight.headers.get('access-control-allow-origin'), null);
+      assert.equal(read.headers.get('access-control-allow-origin'), null);
+      assert.equal(read.headers.get('access-control-allow-credentials'), null);
+      assert.equal(listed.headers.get('access-control-allow-origin'), SITE);
+    } finally {
+      server.close();
     }
   });
 
