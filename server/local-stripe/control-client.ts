@@ -13,9 +13,23 @@
  *   GET  /_local/webhooks/deliveries          → { data: DeliveryReport[] }
  *   POST /_local/faults { count, kind, path? } → { pending }   count 0 clears faults of that kind
  *   POST /_local/customers/:id/card { card }  → { customer, card }  the card renewals will charge
- *   POST /_local/charges/:id/dispute { reason? } → the dispute
+ *   POST /_local/charges/:id/dispute { reason?, inquiry? } → the dispute  a chargeback, or with
+ *        inquiry: true an inquiry (`warning_needs_response`) that moves no money
+ *   POST /_local/disputes/:id/close { outcome: 'won' | 'lost' } → the dispute  evidence goes in,
+ *        then the bank decides; an inquiry only closes `won`, as `warning_closed`
+ *   POST /_local/disputes/:id/escalate        → the dispute  an inquiry becomes a chargeback
+ *   POST /_local/refunds/:id/fail { failure_reason? } → the refund  the network sends it back
+ *   POST /_local/subscriptions/:id/pause      → the subscription  stands in for a trial ending
+ *        without a payment method (`missing_payment_method: pause`); POST /v1/subscriptions/:id/pause
+ *        is the API's own pause
  *   POST /_local/reset                        → {}  forget everything, then seed again
  */
+
+import type Stripe from 'stripe';
+import type { DisputeOutcome } from './domain/disputes.ts';
+import type { RefundFailureReason } from './domain/refunds.ts';
+
+export type { DisputeOutcome, RefundFailureReason };
 
 export type FaultKind = 'error500' | 'rate_limit' | 'timeout' | 'drop';
 
@@ -106,10 +120,42 @@ export class LocalStripeControl {
     await this.#call('POST', `/_local/customers/${encodeURIComponent(customerId)}/card`, { card });
   }
 
-  async disputeCharge(chargeId: string, reason = 'fraudulent'): Promise<{ id: string }> {
+  /** Opens a chargeback on the charge, or an inquiry with `{ inquiry: true }`. */
+  async disputeCharge(
+    chargeId: string,
+    reason = 'fraudulent',
+    options: { inquiry?: boolean } = {},
+  ): Promise<Stripe.Dispute> {
     return this.#call('POST', `/_local/charges/${encodeURIComponent(chargeId)}/dispute`, {
       reason,
+      ...options,
     });
+  }
+
+  /** The bank decides the dispute; an inquiry can only be won (it closes as `warning_closed`). */
+  async closeDispute(disputeId: string, outcome: DisputeOutcome): Promise<Stripe.Dispute> {
+    return this.#call('POST', `/_local/disputes/${encodeURIComponent(disputeId)}/close`, {
+      outcome,
+    });
+  }
+
+  async escalateInquiry(disputeId: string): Promise<Stripe.Dispute> {
+    return this.#call('POST', `/_local/disputes/${encodeURIComponent(disputeId)}/escalate`, {});
+  }
+
+  async failRefund(refundId: string, failureReason?: RefundFailureReason): Promise<Stripe.Refund> {
+    return this.#call('POST', `/_local/refunds/${encodeURIComponent(refundId)}/fail`, {
+      ...(failureReason ? { failure_reason: failureReason } : {}),
+    });
+  }
+
+  /** Pauses as a trial ending without a payment method would. */
+  async pauseSubscription(subscriptionId: string): Promise<Stripe.Subscription> {
+    return this.#call(
+      'POST',
+      `/_local/subscriptions/${encodeURIComponent(subscriptionId)}/pause`,
+      {},
+    );
   }
 
   async reset(): Promise<void> {

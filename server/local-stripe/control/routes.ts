@@ -4,7 +4,9 @@ import { z } from 'zod';
 import type { Core } from '../core.ts';
 import { completeSession } from '../domain/checkout-complete.ts';
 import { DEFAULT_TEST_CARD } from '../domain/cards.ts';
-import { disputeCharge } from '../domain/refunds.ts';
+import { closeDispute, escalateInquiry, openDispute } from '../domain/disputes.ts';
+import { pauseSubscription } from '../domain/pauses.ts';
+import { failRefund, REFUND_FAILURE_REASONS } from '../domain/refunds.ts';
 import { tick } from '../domain/tick.ts';
 import { seed } from '../seed.ts';
 import { clearStore } from '../store/store.ts';
@@ -31,6 +33,31 @@ async function jsonBody<S extends z.ZodType>(ctx: Context, schema: S): Promise<z
     error: result.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '),
   };
   return null;
+}
+
+/** The object, or a 404 naming what was looked for. */
+function found<T>(
+  ctx: Context,
+  name: string,
+  id: string,
+  lookup: { get(id: string): T | undefined },
+) {
+  const object = lookup.get(id);
+  if (object === undefined) {
+    ctx.status = 404;
+    ctx.body = { error: `No such ${name}: '${id}'` };
+  }
+  return object;
+}
+
+/** Runs a change in one transaction; a refused change answers 400 and writes nothing. */
+function act(core: Core, ctx: Context, change: () => unknown): void {
+  try {
+    ctx.body = core.db.transaction(change)();
+  } catch (error) {
+    ctx.status = 400;
+    ctx.body = { error: error instanceof Error ? error.message : String(error) };
+  }
 }
 
 /** The `/_local` control API; its routes are listed in control-client.ts. */
@@ -133,23 +160,50 @@ export function controlRoutes(core: Core, router: Router): void {
   });
 
   router.post('/charges/:id/dispute', async (ctx) => {
-    const body = await jsonBody(ctx, z.object({ reason: z.string().optional() }));
+    const body = await jsonBody(
+      ctx,
+      z.object({ reason: z.string().optional(), inquiry: z.boolean().optional() }),
+    );
     if (!body) return;
-    const id = ctx.params['id']!;
-    const charge = core.store.charges.get(id);
-    if (!charge) {
-      ctx.status = 404;
-      ctx.body = { error: `No such charge: '${id}'` };
-      return;
-    }
-    try {
-      ctx.body = core.db.transaction(() =>
-        disputeCharge(core, charge, body.reason ?? 'fraudulent'),
-      )();
-    } catch (error) {
-      ctx.status = 400;
-      ctx.body = { error: error instanceof Error ? error.message : String(error) };
-    }
+    const charge = found(ctx, 'charge', ctx.params['id']!, core.store.charges);
+    if (!charge) return;
+    const options = { reason: body.reason ?? 'fraudulent', inquiry: body.inquiry ?? false };
+    act(core, ctx, () => openDispute(core, charge, options));
+  });
+
+  router.post('/disputes/:id/close', async (ctx) => {
+    const body = await jsonBody(ctx, z.object({ outcome: z.enum(['won', 'lost']) }));
+    if (!body) return;
+    const dispute = found(ctx, 'dispute', ctx.params['id']!, core.store.disputes);
+    if (!dispute) return;
+    act(core, ctx, () => closeDispute(core, dispute, body.outcome));
+  });
+
+  router.post('/disputes/:id/escalate', (ctx) => {
+    const dispute = found(ctx, 'dispute', ctx.params['id']!, core.store.disputes);
+    if (!dispute) return;
+    act(core, ctx, () => escalateInquiry(core, dispute));
+  });
+
+  router.post('/refunds/:id/fail', async (ctx) => {
+    const body = await jsonBody(
+      ctx,
+      z.object({ failure_reason: z.enum(REFUND_FAILURE_REASONS).optional() }),
+    );
+    if (!body) return;
+    const refund = found(ctx, 'refund', ctx.params['id']!, core.store.refunds);
+    if (!refund) return;
+    act(core, ctx, () =>
+      failRefund(core, refund, body.failure_reason ?? 'expired_or_canceled_card'),
+    );
+  });
+
+  // Stands in for a trial that ends without a payment method under
+  // `trial_settings.end_behavior.missing_payment_method: pause`: the local Stripe has no trials.
+  router.post('/subscriptions/:id/pause', (ctx) => {
+    const subscription = found(ctx, 'subscription', ctx.params['id']!, core.store.subscriptions);
+    if (!subscription) return;
+    act(core, ctx, () => pauseSubscription(core, subscription, 'trial_end_without_payment_method'));
   });
 
   router.post('/reset', (ctx) => {

@@ -37,9 +37,24 @@ function nextInvoiceNumber(core: Core, customer: Stripe.Customer): string {
 }
 
 /**
+ * Where the buyer goes to pass 3D Secure when a payment waits for them, or null. Stripe gives
+ * every finalized invoice a hosted page; the local Stripe only names one for an invoice that
+ * needs the buyer, as it serves no invoice pages.
+ */
+export function awaitsBuyer(
+  core: Core,
+  invoice: Stripe.Invoice,
+  payment: PaymentOutcome,
+): string | null {
+  return 'requiresAction' in payment ? `${core.publicUrl}/i/${invoice.id}` : null;
+}
+
+/**
  * Issues the subscription's invoice for one period and tries to collect it from the card, with
  * Stripe's events: invoice.created, invoice.finalized, the payment's events, then invoice.paid and
- * invoice.payment_succeeded, or invoice.payment_failed. Call inside a transaction.
+ * invoice.payment_succeeded, or invoice.payment_failed (and invoice.payment_action_required when
+ * the card waits for 3D Secure: "The PaymentIntent status changes to requires_action",
+ * docs.stripe.com/billing/subscriptions/webhooks). Call inside a transaction.
  */
 export function invoiceSubscription(
   core: Core,
@@ -126,6 +141,7 @@ export function invoiceSubscription(
     metadata: {},
     card: options.card,
     paymentMethod: options.paymentMethod,
+    offSession: options.billingReason === 'subscription_cycle',
   });
   if (payment.ok) {
     const paid = store.invoices.update(payInvoice(open, now));
@@ -133,7 +149,9 @@ export function invoiceSubscription(
     emitEvent(core, 'invoice.payment_succeeded', paid);
     return { invoice: paid, payment, paid: true };
   }
-  const failed = store.invoices.update(failInvoicePayment(open, null));
+  const hostedUrl = awaitsBuyer(core, open, payment);
+  const failed = store.invoices.update(failInvoicePayment(open, null, hostedUrl));
   emitEvent(core, 'invoice.payment_failed', failed);
+  if (hostedUrl) emitEvent(core, 'invoice.payment_action_required', failed);
   return { invoice: failed, payment, paid: false };
 }

@@ -4,7 +4,17 @@ export type CardCheck =
   | { ok: true; brand: string; last4: string; fingerprint: string }
   | { ok: false; code: string; declineCode: string; message: string };
 
-interface TestCard {
+/** What happens after a charge on a test card succeeds, as https://docs.stripe.com/testing lists. */
+export interface CardAftermath {
+  /** The cardholder's bank opens a dispute moments after the charge. */
+  dispute?: { reason: string; inquiry: boolean };
+  /** Refunds start `succeeded`, then fail with this reason. */
+  refundFailure?: string;
+  /** Payments made without the buyer present (renewals) wait for 3D Secure. */
+  authenticatesOffSession?: boolean;
+}
+
+interface TestCard extends CardAftermath {
   brand: string;
   /** Declines every charge with this decline code; null charges succeed. */
   decline: { code: string; declineCode: string; message: string } | null;
@@ -59,7 +69,32 @@ const TEST_CARDS: Record<string, TestCard> = {
   },
   // Attaching it to a customer succeeds, charging it fails: for failed renewals.
   '4000000000000341': { brand: 'visa', decline: DECLINED },
+  '4000000000000259': {
+    brand: 'visa',
+    decline: null,
+    dispute: { reason: 'fraudulent', inquiry: false },
+  },
+  '4000000000002685': {
+    brand: 'visa',
+    decline: null,
+    dispute: { reason: 'product_not_received', inquiry: false },
+  },
+  '4000000000001976': {
+    brand: 'visa',
+    decline: null,
+    dispute: { reason: 'general', inquiry: true },
+  },
+  // "refunding a captured charge fails asynchronously with a failure_reason of
+  // expired_or_canceled_card": the refund reads `succeeded` first, `failed` later.
+  '4000000000005126': { brand: 'visa', decline: null, refundFailure: 'expired_or_canceled_card' },
+  // "Always authenticate": the hosted pages stand in for the buyer's 3D Secure challenge, so only
+  // payments with nobody there to authenticate (renewals) stop at `requires_action`.
+  '4000002760003184': { brand: 'visa', decline: null, authenticatesOffSession: true },
 };
+
+const AFTERMATH_BY_FINGERPRINT = new Map<string, CardAftermath>(
+  Object.entries(TEST_CARDS).map(([digits, card]) => [fingerprint(digits), card]),
+);
 
 export const DEFAULT_TEST_CARD = '4242424242424242';
 
@@ -117,6 +152,15 @@ export function describeCard(number: string): {
     last4: digits.slice(-4),
     fingerprint: fingerprint(digits),
   };
+}
+
+/** The test card's later behaviour, found from the fingerprint a charge keeps of its card. */
+export function aftermathOf(cardFingerprint: string | null | undefined): CardAftermath {
+  return (cardFingerprint && AFTERMATH_BY_FINGERPRINT.get(cardFingerprint)) || {};
+}
+
+export function aftermathOfNumber(number: string): CardAftermath {
+  return TEST_CARDS[normalizeCardNumber(number)] ?? {};
 }
 
 function fingerprint(digits: string): string {

@@ -2,7 +2,8 @@ import type Stripe from 'stripe';
 import type { Core } from '../core.ts';
 import { buildCharge, buildPaymentIntent } from '../objects/payment.ts';
 import { newId } from '../store/ids.ts';
-import { chargeCard, describeCard } from './cards.ts';
+import { aftermathOfNumber, chargeCard, describeCard } from './cards.ts';
+import { openDisputeSoon } from './disputes.ts';
 import { emitEvent } from './events.ts';
 
 export interface PaymentRequest {
@@ -15,6 +16,8 @@ export interface PaymentRequest {
   metadata: Record<string, string>;
   card: { number: string; expMonth: number; expYear: number };
   paymentMethod: string;
+  /** Nobody is there to pass 3D Secure (a renewal): a card that always asks for it waits. */
+  offSession?: boolean;
 }
 
 export type PaymentOutcome =
@@ -26,7 +29,8 @@ export type PaymentOutcome =
       code: string;
       declineCode: string;
       message: string;
-    };
+    }
+  | { ok: false; requiresAction: true; paymentIntent: Stripe.PaymentIntent; charge: null };
 
 /**
  * Creates a payment intent and charges the card, with the events Stripe sends for each step.
@@ -50,6 +54,10 @@ export function collectPayment(core: Core, request: PaymentRequest): PaymentOutc
   emitEvent(core, 'payment_intent.created', created);
 
   const check = chargeCard(request.card.number);
+  const aftermath = aftermathOfNumber(request.card.number);
+  if (check.ok && request.offSession && aftermath.authenticatesOffSession) {
+    return awaitAuthentication(core, created, request.paymentMethod);
+  }
   const card = describeCard(request.card.number);
   const charge = store.charges.insert(
     buildCharge({
@@ -97,5 +105,25 @@ export function collectPayment(core: Core, request: PaymentRequest): PaymentOutc
     status: 'succeeded',
   });
   emitEvent(core, 'payment_intent.succeeded', succeeded);
+  if (aftermath.dispute) openDisputeSoon(core, charge.id, aftermath.dispute);
   return { ok: true, paymentIntent: succeeded, charge };
+}
+
+/**
+ * The card asks for 3D Secure: no charge yet, the intent waits in `requires_action` for the
+ * buyer (payment_intent.requires_action), as Stripe's 4000 0027 6000 3184 does off-session.
+ */
+function awaitAuthentication(
+  core: Core,
+  created: Stripe.PaymentIntent,
+  paymentMethod: string,
+): PaymentOutcome {
+  const waiting = core.store.paymentIntents.update({
+    ...created,
+    payment_method: paymentMethod,
+    status: 'requires_action',
+    next_action: { type: 'use_stripe_sdk', use_stripe_sdk: {} },
+  });
+  emitEvent(core, 'payment_intent.requires_action', waiting);
+  return { ok: false, requiresAction: true, paymentIntent: waiting, charge: null };
 }

@@ -1,10 +1,23 @@
 import type Stripe from 'stripe';
 import type { Core } from '../core.ts';
-import { buildDispute } from '../objects/dispute.ts';
 import { buildRefund } from '../objects/refund.ts';
 import { newId } from '../store/ids.ts';
 import { invalidRequest } from '../wire/errors.ts';
+import { aftermathOf } from './cards.ts';
 import { emitEvent, previousAttributes } from './events.ts';
+
+/** Stripe's documented `failure_reason` values for a refund. */
+export const REFUND_FAILURE_REASONS = [
+  'lost_or_stolen_card',
+  'expired_or_canceled_card',
+  'charge_for_pending_refund_disputed',
+  'insufficient_funds',
+  'declined',
+  'merchant_request',
+  'unknown',
+] as const;
+
+export type RefundFailureReason = (typeof REFUND_FAILURE_REASONS)[number];
 
 function money(amount: number, currency: string): string {
   return `${currency === 'usd' ? '$' : ''}${(amount / 100).toFixed(2)}`;
@@ -71,19 +84,62 @@ export function refundCharge(
   };
   store.charges.update(updated);
   emitEvent(core, 'charge.refunded', updated, previousAttributes(charge, updated));
+  const failure = aftermathOf(charge.payment_method_details?.card?.fingerprint).refundFailure;
+  if (failure) failRefundSoon(core, refund.id, failure as RefundFailureReason);
   return refund;
 }
 
-/** The cardholder disputes the charge with their bank: charge.dispute.created. */
-export function disputeCharge(core: Core, charge: Stripe.Charge, reason: string): Stripe.Dispute {
-  const { store, clock } = core;
-  if (charge.disputed)
-    throw invalidRequest(`Charge ${charge.id} has already been disputed.`, 'charge_disputed');
-  const now = clock.now();
-  const dispute = store.disputes.insert(
-    buildDispute({ id: newId('dp'), charge, reason, created: now, dueBy: now + 21 * 86_400 }),
-  );
-  store.charges.update({ ...charge, disputed: true });
-  emitEvent(core, 'charge.dispute.created', dispute);
-  return dispute;
+/**
+ * The card network sends the refund back: the refund turns `failed` with its `failure_reason`
+ * and the money returns to the balance, so the charge counts it as unrefunded again. Stripe
+ * announces it with charge.refund.updated, refund.updated and refund.failed (for card refunds
+ * too since 2024-10-28.acacia). Call inside a transaction.
+ */
+export function failRefund(
+  core: Core,
+  refund: Stripe.Refund,
+  reason: RefundFailureReason,
+): Stripe.Refund {
+  const { store } = core;
+  if (refund.status !== 'succeeded' && refund.status !== 'pending') {
+    throw invalidRequest(
+      `Refund ${refund.id} is ${refund.status}; only a pending or succeeded refund can fail.`,
+    );
+  }
+  const failed = store.refunds.update({ ...refund, status: 'failed', failure_reason: reason });
+  // Stripe lists a field that had no value before as null, e.g. `failure_reason: null`.
+  const previous: Record<string, unknown> = previousAttributes(refund, failed);
+  for (const key of Object.keys(failed)) if (!(key in refund)) previous[key] = null;
+  emitEvent(core, 'charge.refund.updated', failed, previous);
+  emitEvent(core, 'refund.updated', failed, previous);
+  emitEvent(core, 'refund.failed', failed);
+
+  const chargeId = typeof refund.charge === 'string' ? refund.charge : refund.charge?.id;
+  const charge = chargeId ? store.charges.get(chargeId) : undefined;
+  if (charge) {
+    const amountRefunded = charge.amount_refunded - refund.amount;
+    store.charges.update({
+      ...charge,
+      amount_refunded: amountRefunded,
+      refunded: amountRefunded > 0 && amountRefunded >= charge.amount_captured,
+      refunds: charge.refunds && {
+        ...charge.refunds,
+        data: charge.refunds.data.map((r) => (r.id === failed.id ? failed : r)),
+      },
+    });
+  }
+  return failed;
+}
+
+/** A test card's refund fails a moment after it was created, as Stripe's 4000 0000 0000 5126. */
+function failRefundSoon(core: Core, refundId: string, reason: RefundFailureReason): void {
+  setImmediate(() => {
+    try {
+      const refund = core.store.refunds.get(refundId);
+      if (refund?.status === 'succeeded')
+        core.db.transaction(() => failRefund(core, refund, reason))();
+    } catch (error) {
+      core.log(`refund ${refundId}: ${error instanceof Error ? error.message : error}`);
+    }
+  });
 }

@@ -4,7 +4,7 @@ import { failInvoicePayment, payInvoice } from '../objects/invoice.ts';
 import { itemOf, withPeriod } from '../objects/subscription.ts';
 import { newId } from '../store/ids.ts';
 import type { SubscriptionState } from '../store/store.ts';
-import { invoiceSubscription } from './billing.ts';
+import { awaitsBuyer, invoiceSubscription } from './billing.ts';
 import { DEFAULT_TEST_CARD } from './cards.ts';
 import { emitEvent } from './events.ts';
 import { collectPayment } from './payments.ts';
@@ -48,7 +48,8 @@ function nextDue(core: Core, now: number): Due | null {
   return earliest;
 }
 
-function cardOf(core: Core, subscription: Stripe.Subscription) {
+/** The card renewals charge: the one the customer last paid with (the control API can swap it). */
+export function cardOf(core: Core, subscription: Stripe.Subscription) {
   const customerId =
     typeof subscription.customer === 'string' ? subscription.customer : subscription.customer.id;
   const number = core.store.customers.internal(customerId)?.card ?? DEFAULT_TEST_CARD;
@@ -124,6 +125,7 @@ function retry(
       typeof subscription.default_payment_method === 'string'
         ? subscription.default_payment_method
         : newId('pm'),
+    offSession: true,
   });
   if (payment.ok) {
     const paid = core.store.invoices.update(payInvoice(invoice, now));
@@ -142,8 +144,10 @@ function retry(
   const attempts = state.failedAttempts + 1;
   const wait = RETRY_AFTER_DAYS[attempts - 1];
   const nextRetryAt = wait === undefined ? null : now + wait * DAY;
-  const failed = core.store.invoices.update(failInvoicePayment(invoice, nextRetryAt));
+  const hostedUrl = awaitsBuyer(core, invoice, payment);
+  const failed = core.store.invoices.update(failInvoicePayment(invoice, nextRetryAt, hostedUrl));
   emitEvent(core, 'invoice.payment_failed', failed);
+  if (hostedUrl) emitEvent(core, 'invoice.payment_action_required', failed);
   core.store.subscriptions.update(subscription, {
     ...state,
     failedAttempts: attempts,

@@ -1,9 +1,60 @@
 import type Stripe from 'stripe';
 
+/** Stripe's dispute fee in the US (stripe.com/pricing), taken with the disputed amount. */
+const DISPUTE_FEE = 1500;
+
+/**
+ * A chargeback debits the disputed amount plus the fee; winning credits the amount back but not
+ * the fee, which Stripe keeps whatever the outcome.
+ */
+export function disputeBalanceTransaction(input: {
+  id: string;
+  dispute: Stripe.Dispute;
+  kind: 'withdrawal' | 'reversal';
+  created: number;
+}): Stripe.BalanceTransaction {
+  const { dispute, kind } = input;
+  const amount = kind === 'withdrawal' ? -dispute.amount : dispute.amount;
+  const fee = kind === 'withdrawal' ? DISPUTE_FEE : 0;
+  return {
+    id: input.id,
+    object: 'balance_transaction',
+    amount,
+    available_on: input.created,
+    balance_type: 'payments',
+    created: input.created,
+    currency: dispute.currency,
+    description: `Chargeback ${kind} for ${typeof dispute.charge === 'string' ? dispute.charge : dispute.charge.id}`,
+    exchange_rate: null,
+    fee,
+    fee_details: fee
+      ? [
+          {
+            amount: fee,
+            application: null,
+            currency: dispute.currency,
+            description: 'Dispute fee',
+            type: 'stripe_fee',
+          },
+        ]
+      : [],
+    net: amount - fee,
+    reporting_category: kind === 'withdrawal' ? 'dispute' : 'dispute_reversal',
+    source: dispute.id,
+    status: 'available',
+    type: 'adjustment',
+  };
+}
+
+/**
+ * A new dispute. An inquiry (`warning_needs_response`) asks questions before any chargeback: no
+ * money moves and the charge can still be refunded, as in Stripe's own sample dispute.
+ */
 export function buildDispute(input: {
   id: string;
   charge: Stripe.Charge;
   reason: string;
+  inquiry: boolean;
   created: number;
   dueBy: number;
 }): Stripe.Dispute {
@@ -57,20 +108,20 @@ export function buildDispute(input: {
       submission_method: 'not_submitted',
     },
     intended_submission_method: null,
-    is_charge_refundable: false,
+    is_charge_refundable: input.inquiry,
     livemode: false,
     metadata: {},
     payment_intent: charge.payment_intent,
     payment_method_details: {
       card: {
         brand: card?.brand ?? 'visa',
-        case_type: 'chargeback',
+        case_type: input.inquiry ? 'inquiry' : 'chargeback',
         network: card?.network ?? 'visa',
         network_reason_code: '10.4',
       },
       type: 'card',
     },
     reason: input.reason,
-    status: 'needs_response',
+    status: input.inquiry ? 'warning_needs_response' : 'needs_response',
   };
 }

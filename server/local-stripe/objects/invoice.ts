@@ -193,14 +193,17 @@ export function payInvoice(invoice: Stripe.Invoice, now: number): Stripe.Invoice
   };
 }
 
+/** A failed attempt leaves the invoice open; `hostedUrl` is where the buyer can still pay it. */
 export function failInvoicePayment(
   invoice: Stripe.Invoice,
   nextAttempt: number | null,
+  hostedUrl: string | null = null,
 ): Stripe.Invoice {
   return {
     ...invoice,
     attempt_count: invoice.attempt_count + 1,
     attempted: true,
     next_payment_attempt: nextAttempt,
+    hosted_invoice_url: hostedUrl ?? invoice.hosted_invoice_url,
   };
 }

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { Core } from '../core.ts';
 import { resolver } from '../domain/expansion.ts';
+import { pauseSubscription, resumeSubscription } from '../domain/pauses.ts';
 import {
   cancelSubscription,
   saveSubscription,
@@ -13,6 +14,7 @@ import {
   bool,
   expand,
   inRange,
+  int,
   listParams,
   mergeMetadata,
   metadata,
@@ -34,8 +36,18 @@ const feedback = z.enum([
   'unused',
 ]);
 
+/** `pause_collection=` (empty) resumes collection. */
+const PauseCollection = z.union([
+  z.literal(''),
+  z.strictObject({
+    behavior: z.enum(['keep_as_draft', 'mark_uncollectible', 'void']),
+    resumes_at: int.optional(),
+  }),
+]);
+
 const SubscriptionUpdate = z.strictObject({
   cancel_at_period_end: bool.optional(),
+  pause_collection: PauseCollection.optional(),
   metadata: metadata.optional(),
   description: str.optional(),
   cancellation_details: z
@@ -50,6 +62,31 @@ const SubscriptionCancel = z.strictObject({
   cancellation_details: z
     .strictObject({ comment: str.optional(), feedback: feedback.optional() })
     .optional(),
+  expand,
+});
+
+// Credits for unused time (`bill_for`, `invoicing_behavior`) are accepted and not modelled.
+const SubscriptionPause = z.strictObject({
+  type: z.enum(['subscription']).optional(),
+  invoicing_behavior: z.enum(['invoice', 'pending_invoice_item']).optional(),
+  bill_for: z
+    .strictObject({
+      outstanding_usage_through: z.strictObject({ type: z.enum(['none', 'now']) }).optional(),
+      unused_time_from: z
+        .strictObject({ type: z.enum(['item_current_period_start', 'none', 'now']) })
+        .optional(),
+    })
+    .optional(),
+  expand,
+});
+
+// In this API version `billing_cycle_anchor` is an object, `billing_cycle_anchor[type]=now`, where
+// older versions took the bare string (stripe-node's SubscriptionResumeParams.BillingCycleAnchor).
+const SubscriptionResume = z.strictObject({
+  billing_cycle_anchor: z.strictObject({ type: z.enum(['now', 'unchanged']) }).optional(),
+  payment_behavior: z.enum(['resume_on_payment_attempt', 'resume_on_payment_success']).optional(),
+  proration_behavior: z.enum(['always_invoice', 'create_prorations', 'none']).optional(),
+  proration_date: int.optional(),
   expand,
 });
 
@@ -86,11 +123,14 @@ export function subscriptionRoutes(core: Core, router: ApiRouter): void {
   router.post('/v1/subscriptions/:id', (ctx) => {
     const p = paramsOf(ctx, SubscriptionUpdate);
     const subscription = retrieve(store.subscriptions, 'subscription', idParam(ctx));
-    if (subscription.status === 'canceled' && p.cancel_at_period_end !== undefined) {
+    const locked = (['cancel_at_period_end', 'pause_collection'] as const).find(
+      (param) => p[param] !== undefined,
+    );
+    if (subscription.status === 'canceled' && locked) {
       throw invalidRequest(
         'A canceled subscription can only update its cancellation_details and metadata.',
         undefined,
-        'cancel_at_period_end',
+        locked,
       );
     }
     const updated = core.db.transaction(() => {
@@ -105,6 +145,15 @@ export function subscriptionRoutes(core: Core, router: ApiRouter): void {
         ...current,
         description: p.description ?? current.description,
         metadata: mergeMetadata(current.metadata, p.metadata),
+        pause_collection:
+          p.pause_collection === undefined
+            ? current.pause_collection
+            : p.pause_collection === ''
+              ? null
+              : {
+                  behavior: p.pause_collection.behavior,
+                  resumes_at: p.pause_collection.resumes_at ?? null,
+                },
         cancellation_details: p.cancellation_details
           ? {
               comment:
@@ -118,6 +167,27 @@ export function subscriptionRoutes(core: Core, router: ApiRouter): void {
       });
     })();
     respond(ctx, expandObject(updated, p.expand, expandWith));
+  });
+
+  router.post('/v1/subscriptions/:id/pause', (ctx) => {
+    const p = paramsOf(ctx, SubscriptionPause);
+    const subscription = retrieve(store.subscriptions, 'subscription', idParam(ctx));
+    const paused = core.db.transaction(() =>
+      pauseSubscription(core, subscription, 'pause_requested'),
+    )();
+    respond(ctx, expandObject(paused, p.expand, expandWith));
+  });
+
+  router.post('/v1/subscriptions/:id/resume', (ctx) => {
+    const p = paramsOf(ctx, SubscriptionResume);
+    const subscription = retrieve(store.subscriptions, 'subscription', idParam(ctx));
+    const resumed = core.db.transaction(() =>
+      resumeSubscription(core, subscription, {
+        billingCycleAnchor: p.billing_cycle_anchor?.type ?? 'now',
+        paymentBehavior: p.payment_behavior ?? 'resume_on_payment_attempt',
+      }),
+    )();
+    respond(ctx, expandObject(resumed, p.expand, expandWith));
   });
 
   router.del('/v1/subscriptions/:id', (ctx) => {
