@@ -20,6 +20,8 @@ export default defineConfig({
       // The classic script finds its origin through document.currentScript; import.meta.url,
       // which becomes undefined there, is only the module build's fallback.
       checks: { emptyImportMeta: false },
+      // Each imported constant (an API path, the promotion-code rule) is written where it is used.
+      optimization: { inlineConst: true },
     },
   },
 });

@@ -1,5 +1,5 @@
 import { LitElement, html, nothing } from 'lit';
-import { Task } from '@lit/task';
+import { Task } from './task.ts';
 import type { PlanName } from '../shared/catalog.ts';
 import { defaultApi } from './client.ts';
 import { DepartureController } from './departure.ts';
@@ -139,7 +139,6 @@ export class CheckoutButton extends LitElement {
                 <input
                   part="input"
                   id="code"
-                  name="promotion-code"
                   autocomplete="off"
                   autocapitalize="characters"
                   spellcheck="false"
@@ -156,7 +155,6 @@ export class CheckoutButton extends LitElement {
         }
         <button
           part="button"
-          type="submit"
           aria-busy=${busy}
           aria-disabled=${busy ? 'true' : nothing}
           ?disabled=${this.disabled}

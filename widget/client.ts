@@ -50,11 +50,6 @@ export class RequestFailure extends Error {
   }
 }
 
-interface Answer {
-  status: number;
-  body: unknown;
-}
-
 type Json = Record<string, unknown>;
 const isObject = (value: unknown): value is Json => typeof value === 'object' && value !== null;
 const isWebUrl = (value: unknown) => typeof value === 'string' && /^https?:\/\//.test(value);
@@ -68,34 +63,39 @@ function fits(
 }
 
 /** Creates a Stripe Checkout session for one plan. */
-export async function createCheckoutSession(
+export function createCheckoutSession(
   params: CreateCheckoutParams,
   options: CheckoutOptions = {},
 ): Promise<CheckoutResponse | Failure> {
-  const answer = await send(CHECKOUT_PATH, options, {
-    body: params,
-    headers: { 'Idempotency-Key': options.idempotencyKey ?? newIdempotencyKey() },
-  });
+  const idempotencyKey = options.idempotencyKey ?? newIdempotencyKey();
   // Never hand a `javascript:` or relative URL to `location.assign`.
+  const created = (data: Json) =>
+    isWebUrl(data.checkoutUrl) && fits(data, { checkoutId: 'string' });
   return generic(
-    answer,
-    (data) => isWebUrl(data.checkoutUrl) && fits(data, { checkoutId: 'string' }),
+    send(CHECKOUT_PATH, options, enveloped(created), {
+      body: params,
+      headers: { 'Idempotency-Key': idempotencyKey },
+    }),
   );
 }
 
 /** Reads a checkout session back, e.g. to recover after an interrupted redirect. */
-export async function getCheckoutSession(
+export function getCheckoutSession(
   id: string,
   options: RequestOptions = {},
 ): Promise<CheckoutStateResponse | Failure> {
-  const answer = await send(withParam(CHECKOUT_SESSION_PATH, id), options);
-  return generic(answer, (data) => fits(data, { checkoutId: 'string', status: 'string' }));
+  const state = (data: Json) => fits(data, { checkoutId: 'string', status: 'string' });
+  return generic(send(withParam(CHECKOUT_SESSION_PATH, id), options, enveloped(state)));
 }
 
 /** Every purchasable price, for display. Throws a `RequestFailure`. */
 export async function listPlans(options: RequestOptions = {}): Promise<PlanPrice[]> {
-  const answer = await send(PLANS_PATH, options, { anonymous: true });
-  const { plans } = read(answer, ({ plans }) => Array.isArray(plans) && plans.every(isPlanPrice));
+  const { plans } = await send(
+    PLANS_PATH,
+    options,
+    ({ plans }) => Array.isArray(plans) && plans.every(isPlanPrice),
+    { anonymous: true },
+  );
   return plans as PlanPrice[];
 }
 
@@ -107,18 +107,24 @@ export async function checkPromotionCode(
   options: RequestOptions = {},
 ): Promise<PromotionCheck> {
   const query = new URLSearchParams({ plan, billing });
-  const path = `${withParam(PROMOTION_CODE_PATH, code)}?${query}`;
-  const answer = await send(path, options, { anonymous: true });
-  const check = read(answer, (body) =>
-    fits(body, { valid: 'boolean', message: 'string', amountTotal: 'number', currency: 'string' }),
+  const check = await send(
+    `${withParam(PROMOTION_CODE_PATH, code)}?${query}`,
+    options,
+    (body) =>
+      fits(body, {
+        valid: 'boolean',
+        message: 'string',
+        amountTotal: 'number',
+        currency: 'string',
+      }),
+    { anonymous: true },
   );
   return check as PromotionCheck;
 }
 
 /** The Stripe billing portal URL for the signed-in buyer. Throws a `RequestFailure`. */
 export async function openBillingPortal(options: RequestOptions = {}): Promise<string> {
-  const answer = await send(PORTAL_PATH, options, { body: {} });
-  const { url } = read(answer, ({ url }) => isWebUrl(url));
+  const { url } = await send(PORTAL_PATH, options, ({ url }) => isWebUrl(url), { body: {} });
   return url as string;
 }
 
@@ -140,11 +146,13 @@ interface Exchange {
   anonymous?: boolean;
 }
 
+/** The body of a 200 answer that passes `check`; any other answer, or none, throws a `RequestFailure`. */
 async function send(
   path: string,
   { api = defaultApi, token, signal }: RequestOptions,
+  check: (body: Json) => boolean,
   { body, headers = {}, anonymous }: Exchange = {},
-): Promise<Answer> {
+): Promise<Json> {
   const request: RequestInit = { headers, signal };
   if (body !== undefined) {
     request.method = 'POST';
@@ -160,36 +168,30 @@ async function send(
     response = await fetch(new URL(path, api), request);
   } catch (error) {
     if (signal?.aborted) throw error;
-    return { status: 0, body: undefined };
+    throw new RequestFailure(0, 'No answer from the server');
   }
+  const { status } = response;
   const json: unknown = await response.json().catch(() => undefined);
   signal?.throwIfAborted();
-  return { status: response.status, body: json };
+  if (status === 200 && isObject(json) && check(json)) return json;
+  const message = fits(json, { message: 'string' })
+    ? (json.message as string)
+    : `Unexpected answer (HTTP ${status})`;
+  throw new RequestFailure(status, message);
 }
 
-/** The documented success envelope, if its `data` passes `check`; else the failure envelope. */
-function generic<T>(answer: Answer, check: (data: Json) => boolean): T | Failure {
-  const { status, body } = answer;
-  return status === 200 &&
-    isObject(body) &&
-    body.success === true &&
-    isObject(body.data) &&
-    check(body.data)
-    ? (body as T)
-    : failure(answer);
-}
+/** The documented success envelope, whose `data` passes `check`. */
+const enveloped = (check: (data: Json) => boolean) => (body: Json) =>
+  body.success === true && isObject(body.data) && check(body.data);
 
-/** The body of a successful answer that passes `check`; else a `RequestFailure`. */
-function read(answer: Answer, check: (body: Json) => boolean): Json {
-  const { status, body } = answer;
-  if (status === 200 && isObject(body) && check(body)) return body;
-  throw new RequestFailure(status, failure(answer).message);
-}
-
-function failure({ status, body }: Answer): Failure {
-  const fallback = status ? `Unexpected answer (HTTP ${status})` : 'No answer from the server';
-  const message = fits(body, { message: 'string' }) ? (body.message as string) : fallback;
-  return { success: false, status, message };
+/** The generic API answers a failure with its envelope rather than by throwing. */
+async function generic<T>(answer: Promise<Json>): Promise<T | Failure> {
+  try {
+    return (await answer) as T;
+  } catch (error) {
+    if (!(error instanceof RequestFailure)) throw error;
+    return { success: false, status: error.status, message: error.message };
+  }
 }
 
 function isPlanPrice(value: unknown): boolean {

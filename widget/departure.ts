@@ -1,5 +1,5 @@
 import type { ReactiveController } from 'lit';
-import { Task, TaskStatus } from '@lit/task';
+import { Task } from './task.ts';
 import type { CheckoutButton } from './checkout-button.ts';
 import {
   createCheckoutSession,
@@ -47,7 +47,6 @@ export class DepartureController implements ReactiveController {
           throw error instanceof RequestFailure ? explain(errand, error) : error;
         }
       },
-      autoRun: false,
       onComplete: ({ url, sessionId }) => {
         if (!sessionId || emit(host, 'checkout-redirect', { sessionId, url }, true)) {
           location.assign(url);
@@ -67,7 +66,7 @@ export class DepartureController implements ReactiveController {
   }
 
   get busy(): boolean {
-    return this.#departure.status === TaskStatus.PENDING;
+    return this.#departure.status === 'pending';
   }
 
   /** Why the last attempt failed, until the next one starts. */

@@ -1,5 +1,5 @@
 import type { ReactiveController } from 'lit';
-import { Task, initialState } from '@lit/task';
+import { Task, initialState } from './task.ts';
 import type { PromotionCheck } from '../shared/api/plans.ts';
 import {
   isUnfinishedPromotionCode,
@@ -28,7 +28,10 @@ export class PromotionController implements ReactiveController {
   #typed = false;
   #promo?: string | null;
   #host: CheckoutButton;
-  #check: Task<readonly [string, string | undefined, string, string | undefined], PromotionCheck>;
+  #check: Task<
+    readonly [string, CheckoutButton['plan'], CheckoutButton['billing'], string | undefined],
+    PromotionCheck
+  >;
 
   constructor(host: CheckoutButton) {
     this.#host = host;
