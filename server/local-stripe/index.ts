@@ -1,3 +1,4 @@
+import type { SeedOptions } from './seed.ts';
 import { launchLocalStripe } from './server.ts';
 
 export interface LocalStripeOptions {
@@ -10,8 +11,8 @@ export interface LocalStripeOptions {
   secretKey?: string;
   /** More can be added through `POST /v1/webhook_endpoints`. */
   webhookEndpoints?: { url: string; secret: string }[];
-  /** The plan catalog and promotion codes; on unless false. */
-  seed?: boolean;
+  /** The plan catalog, promotion codes and default portal settings; on unless false. */
+  seed?: boolean | SeedOptions;
   log?: (line: string) => void;
   /** Origins besides its own whose pages may call the `/_local` control API (the API's demo). */
   controlOrigins?: string[];

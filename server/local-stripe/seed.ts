@@ -2,6 +2,7 @@ import type Stripe from 'stripe';
 import type { Core } from './core.ts';
 import { buildCoupon, buildPromotionCode } from './objects/coupon.ts';
 import { buildPrice, buildProduct, type Interval } from './objects/catalog.ts';
+import { buildPortalConfiguration, defaultFeatures } from './objects/portal-configuration.ts';
 import { newId } from './store/ids.ts';
 
 interface SeedPrice {
@@ -64,14 +65,23 @@ const PROMOTIONS: SeedPromotion[] = [
   { code: 'PROMO2024', percentOff: 10 },
 ];
 
+export interface SeedOptions {
+  /**
+   * Saves a default billing portal configuration, as a merchant does once in the Dashboard; on
+   * unless false. Without one, portal sessions need an explicit `configuration`.
+   */
+  portalConfiguration?: boolean;
+}
+
 /**
- * Creates the catalog and promotion codes unless they exist (a file database keeps them between
- * runs), and says what it created.
+ * Creates the catalog, promotion codes and portal settings unless they exist (a file database
+ * keeps them between runs), and says what it created.
  */
-export function seed(core: Core): void {
+export function seed(core: Core, options: SeedOptions = {}): void {
   const { store, clock, log } = core;
   const now = clock.now();
   core.db.transaction(() => {
+    if (options.portalConfiguration !== false) seedPortalConfiguration(core, now);
     for (const entry of CATALOG) {
       if (entry.prices.every((p) => store.prices.findBy('lookup_key', p.lookupKey).length > 0))
         continue;
@@ -150,4 +160,18 @@ export function seed(core: Core): void {
       );
     }
   })();
+}
+
+/** The Dashboard's first save: invoices, card updates and cancel at period end; no plan switching. */
+function seedPortalConfiguration(core: Core, now: number): void {
+  const { store, log } = core;
+  if (store.portalConfigurations.findBy('is_default', 1).length > 0) return;
+  const features = defaultFeatures();
+  features.invoice_history.enabled = true;
+  features.payment_method_update.enabled = true;
+  features.subscription_cancel.enabled = true;
+  const configuration = store.portalConfigurations.insert(
+    buildPortalConfiguration({ id: newId('bpc'), isDefault: true, features, created: now }),
+  );
+  log(`seeded the default billing portal configuration (${configuration.id})`);
 }

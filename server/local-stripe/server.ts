@@ -52,7 +52,7 @@ export async function launchLocalStripe(
   core.publicUrl = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
 
   registerEndpoints(core, options.webhookEndpoints ?? []);
-  if (options.seed ?? true) seed(core);
+  if (options.seed !== false) seed(core, typeof options.seed === 'object' ? options.seed : {});
   core.deliverer.kick();
   // Real time passes too: sessions reach expires_at and periods end without the control API.
   const ticker = setInterval(() => tick(core), TICK_MS);

@@ -1,8 +1,13 @@
 import type Stripe from 'stripe';
 import type { Core } from '../core.ts';
-import { setCancelAtPeriodEnd } from '../domain/subscription-changes.ts';
+import { cancelSubscription, setCancelAtPeriodEnd } from '../domain/subscription-changes.ts';
 import { itemOf } from '../objects/subscription.ts';
-import type { PortalFlow, PortalPageView, PortalSubscriptionView } from '../pages/flows.ts';
+import type {
+  PortalFeaturesView,
+  PortalFlow,
+  PortalPageView,
+  PortalSubscriptionView,
+} from '../pages/flows.ts';
 
 const EXPIRED = 'This portal session has expired. Return to the site and open it again.';
 
@@ -33,15 +38,35 @@ export function createPortalFlow(core: Core): PortalFlow {
     };
   }
 
+  /** The session's configuration, or null for a session made before configurations existed. */
+  function configurationOf(session: Stripe.BillingPortal.Session) {
+    const id = typeof session.configuration === 'string' ? session.configuration : null;
+    return (id && store.portalConfigurations.get(id)) || null;
+  }
+
+  function featuresOf(configuration: Stripe.BillingPortal.Configuration): PortalFeaturesView {
+    const { invoice_history, subscription_cancel } = configuration.features;
+    return {
+      invoiceHistory: invoice_history.enabled,
+      cancel: subscription_cancel.enabled
+        ? subscription_cancel.mode === 'immediately'
+          ? 'immediately'
+          : 'at_period_end'
+        : null,
+    };
+  }
+
   function view(portalSessionId: string): PortalPageView | null {
     const customerId = customerOf(portalSessionId);
     if (!customerId) return null;
     const session = store.portalSessions.get(portalSessionId)!;
     const customer = store.customers.get(customerId);
+    const configuration = configurationOf(session);
     return {
       id: session.id,
       customerEmail: customer?.email ?? null,
-      returnUrl: session.return_url,
+      returnUrl: session.return_url ?? configuration?.default_return_url ?? null,
+      ...(configuration ? { features: featuresOf(configuration) } : {}),
       subscriptions: store.subscriptions
         .findBy('customer', customerId)
         .filter((s) => s.status !== 'canceled' && s.status !== 'incomplete_expired')
@@ -73,7 +98,14 @@ export function createPortalFlow(core: Core): PortalFlow {
     }
     if (subscription.status === 'canceled')
       return { message: 'This subscription has already ended.' };
-    if (subscription.cancel_at_period_end !== cancel) {
+    const session = store.portalSessions.get(portalSessionId)!;
+    const configuration = configurationOf(session);
+    const mode = configuration ? featuresOf(configuration).cancel : 'at_period_end';
+    // A hidden button is no guard: the form can still be posted.
+    if (cancel && mode === null) return { message: 'Plans cannot be cancelled here.' };
+    if (cancel && mode === 'immediately') {
+      core.db.transaction(() => cancelSubscription(core, subscription, 'cancellation_requested'))();
+    } else if (subscription.cancel_at_period_end !== cancel) {
       core.db.transaction(() => setCancelAtPeriodEnd(core, subscription, cancel))();
     }
     return view(portalSessionId) ?? { message: EXPIRED };

@@ -2,6 +2,7 @@ import type Stripe from 'stripe';
 
 export function buildPortalSession(input: {
   id: string;
+  configuration: string;
   customer: string;
   url: string;
   returnUrl: string | null;
@@ -11,7 +12,7 @@ export function buildPortalSession(input: {
   return {
     id: input.id,
     object: 'billing_portal.session',
-    configuration: 'bpc_local_default',
+    configuration: input.configuration,
     created: input.created,
     customer: input.customer,
     customer_account: null,

@@ -87,17 +87,28 @@ export interface PortalSubscriptionView {
   currentPeriodEnd: number;
 }
 
+/** What the session's portal configuration offers; a view without it offers everything. */
+export interface PortalFeaturesView {
+  invoiceHistory: boolean;
+  /** How "Cancel plan" cancels, or null when the portal does not offer cancelling. */
+  cancel: 'at_period_end' | 'immediately' | null;
+}
+
 export interface PortalPageView {
   id: string;
   customerEmail: string | null;
   returnUrl: string | null;
   subscriptions: PortalSubscriptionView[];
   invoices: PortalInvoiceView[];
+  features?: PortalFeaturesView;
 }
 
 export interface PortalFlow {
   view(portalSessionId: string): PortalPageView | null;
-  /** Both return the refreshed view, or an error message a customer can read. */
+  /**
+   * Both return the refreshed view, or an error message a customer can read. Cancelling follows
+   * the configuration: at period end, or at once when its mode is `immediately`.
+   */
   cancelAtPeriodEnd(
     portalSessionId: string,
     subscriptionId: string,

@@ -43,6 +43,7 @@ function whenLine(sub: PortalSubscriptionView): SafeHtml | null {
 
 function subscriptionActions(view: PortalPageView, sub: PortalSubscriptionView, nameId: string) {
   if (!CHANGEABLE.has(sub.status)) return null;
+  if (!sub.cancelAtPeriodEnd && view.features?.cancel === null) return null;
   const [action, label, style] = sub.cancelAtPeriodEnd
     ? ['resume', 'Renew plan', 'button-primary']
     : ['cancel', 'Cancel plan', 'button-secondary'];
@@ -81,6 +82,10 @@ function invoiceRow(invoice: PortalInvoiceView): SafeHtml {
   </tr>`;
 }
 
+function showsInvoices(view: PortalPageView): boolean {
+  return view.features?.invoiceHistory ?? true;
+}
+
 function side(view: PortalPageView): SafeHtml {
   const back = safeHref(view.returnUrl);
   const site = siteName(view.returnUrl);
@@ -91,11 +96,36 @@ function side(view: PortalPageView): SafeHtml {
         <span class="badge-test">TEST MODE</span>
       </div>
       <h1 class="side-title">${site ?? 'Your account'}</h1>
-      <p class="side-text">Manage your plan and see your billing history.</p>
+      <p class="side-text">
+        ${showsInvoices(view) ? 'Manage your plan and see your billing history.' : 'Manage your plan.'}
+      </p>
       ${view.customerEmail && html`<p class="side-email">Signed in as <strong>${view.customerEmail}</strong></p>`}
       <p class="footer-note side-footer">Test mode: no real card is charged.</p>
     </div>
   </aside>`;
+}
+
+function invoiceSection(view: PortalPageView): SafeHtml {
+  return html`<section class="portal-section" aria-labelledby="invoices-title">
+    <h2 class="section-heading" id="invoices-title">Invoice history</h2>
+    ${
+      view.invoices.length
+        ? html`<table class="invoices">
+            <thead>
+              <tr>
+                <th scope="col">Date</th>
+                <th scope="col" class="amount">Amount</th>
+                <th scope="col">Status</th>
+                <th scope="col" class="number">Invoice</th>
+              </tr>
+            </thead>
+            <tbody>
+              ${view.invoices.map(invoiceRow)}
+            </tbody>
+          </table>`
+        : html`<p class="empty">No invoices yet.</p>`
+    }
+  </section>`;
 }
 
 export function portalPage(view: PortalPageView, error?: string): Page {
@@ -121,26 +151,7 @@ export function portalPage(view: PortalPageView, error?: string): Page {
                 : html`<p class="empty">You have no subscriptions.</p>`
             }
           </section>
-          <section class="portal-section" aria-labelledby="invoices-title">
-            <h2 class="section-heading" id="invoices-title">Invoice history</h2>
-            ${
-              view.invoices.length
-                ? html`<table class="invoices">
-                    <thead>
-                      <tr>
-                        <th scope="col">Date</th>
-                        <th scope="col" class="amount">Amount</th>
-                        <th scope="col">Status</th>
-                        <th scope="col" class="number">Invoice</th>
-                      </tr>
-                    </thead>
-                    <tbody>
-                      ${view.invoices.map(invoiceRow)}
-                    </tbody>
-                  </table>`
-                : html`<p class="empty">No invoices yet.</p>`
-            }
-          </section>
+          ${showsInvoices(view) && invoiceSection(view)}
         </div>
       </main>
     </div>`,

@@ -102,6 +102,11 @@ export function createStore(db: Db) {
       charge: (r) => expandableId(r.charge),
     }),
     disputes: new Collection<Stripe.Dispute>(db, 'disputes'),
+    portalConfigurations: new Collection<Stripe.BillingPortal.Configuration>(
+      db,
+      'billing_portal_configurations',
+      { is_default: (c) => Number(c.is_default) },
+    ),
     portalSessions: new Collection<Stripe.BillingPortal.Session, PortalSessionState>(
       db,
       'billing_portal_sessions',

@@ -2,6 +2,7 @@ import type Stripe from 'stripe';
 
 /** The SDK type of each object the local Stripe returns, keyed by its `object` value. */
 export interface Shapes {
+  'billing_portal.configuration': Stripe.BillingPortal.Configuration;
   'billing_portal.session': Stripe.BillingPortal.Session;
   charge: Stripe.Charge;
   'checkout.session': Stripe.Checkout.Session;
