@@ -43,10 +43,22 @@ export type { CheckoutEventDetails } from './events.ts';
 export class CheckoutButton extends LitElement {
   static override styles = styles;
 
+  // State
+
+  /** The server's prices, for display; the checkout reads them again when it starts. */
+  #plans = new Task(this, {
+    task: ([api]) => loadPlans(api),
+    args: () => [this.api] as const,
+    onError: (error) => warn(`no prices from ${this.api}:`, error),
+  });
+  #promotion = new PromotionController(this);
+  #departure = new DepartureController(this, () => this.#promotion.accepted());
+
   // Properties
 
   static override properties = {
     plan: {},
+    // Any other attribute value bills monthly, so the property is always one of the two.
     billing: { converter: (value: string | null) => (value === 'annual' ? value : 'monthly') },
     promo: {},
     label: {},
@@ -73,17 +85,8 @@ export class CheckoutButton extends LitElement {
   successUrl?: string;
   /** Where Stripe sends the buyer who goes back without paying. */
   cancelUrl?: string;
+  /** Disables the button and the input. */
   disabled = false;
-
-  // State
-
-  #plans = new Task(this, {
-    task: ([api]) => loadPlans(api),
-    args: () => [this.api] as const,
-    onError: (error) => warn(`no prices from ${this.api}:`, error),
-  });
-  #promotion = new PromotionController(this);
-  #departure = new DepartureController(this, () => this.#promotion.accepted());
 
   // Handlers
 
