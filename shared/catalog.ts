@@ -22,6 +22,16 @@ export const CatalogEntry = z.object({
   /** Stripe `lookup_key` of the price, used when `priceEnv` is unset (the local Stripe seeds these). */
   lookupKey: z.string().min(1).max(200),
   active: z.boolean().default(true),
+  /**
+   * The price `npm run stripe:setup` creates, in minor units (cents). Stripe prices cannot change,
+   * so a new amount becomes a new price that takes over the lookup key.
+   */
+  amount: z.number().int().nonnegative().optional(),
+  /** The currency of `amount`, lower-case ISO 4217; usd when unset. */
+  currency: z
+    .string()
+    .regex(/^[a-z]{3}$/, 'currencies are three lower-case letters')
+    .optional(),
 });
 export type CatalogEntry = z.infer<typeof CatalogEntry>;
 

@@ -16,6 +16,7 @@ export const defaultCatalog: Catalog = Catalog.parse([
     mode: 'subscription',
     priceEnv: 'STRIPE_WEEKLY_PRICE_ID',
     lookupKey: 'weekly',
+    amount: 499,
   },
   {
     id: 'one-time',
@@ -24,6 +25,7 @@ export const defaultCatalog: Catalog = Catalog.parse([
     mode: 'payment',
     priceEnv: 'STRIPE_ONE_TIME_PRICE_ID',
     lookupKey: 'one-time',
+    amount: 14900,
   },
   {
     id: 'plan_basic',
@@ -32,6 +34,7 @@ export const defaultCatalog: Catalog = Catalog.parse([
     mode: 'subscription',
     priceEnv: 'STRIPE_BASIC_MONTHLY_PRICE_ID',
     lookupKey: 'plan_basic',
+    amount: 900,
   },
   {
     id: 'plan_basic_annual',
@@ -40,6 +43,7 @@ export const defaultCatalog: Catalog = Catalog.parse([
     mode: 'subscription',
     priceEnv: 'STRIPE_BASIC_ANNUAL_PRICE_ID',
     lookupKey: 'plan_basic_annual',
+    amount: 9000,
   },
   {
     id: 'plan_professional',
@@ -48,6 +52,7 @@ export const defaultCatalog: Catalog = Catalog.parse([
     mode: 'subscription',
     priceEnv: 'STRIPE_PRO_MONTHLY_PRICE_ID',
     lookupKey: 'plan_professional',
+    amount: 1900,
   },
   {
     id: 'plan_professional_annual',
@@ -56,6 +61,7 @@ export const defaultCatalog: Catalog = Catalog.parse([
     mode: 'subscription',
     priceEnv: 'STRIPE_PRO_ANNUAL_PRICE_ID',
     lookupKey: 'plan_professional_annual',
+    amount: 19000,
   },
 ]);
 
