@@ -10,7 +10,7 @@ import { errorHandler } from './http/error-handler.ts';
 import { RateLimiter, type RateLimits } from './http/rate-limit.ts';
 import { requestLog } from './http/request-log.ts';
 import { securityHeaders } from './http/security-headers.ts';
-import { requireServerKey } from './http/server-key.ts';
+import { requireServerKey, serverKeyCheck } from './http/server-key.ts';
 import { accountRoutes } from './routes/account.ts';
 import { genericRoutes } from './routes/generic.ts';
 import { planRoutes } from './routes/plans.ts';
@@ -42,7 +42,7 @@ export interface AppDeps {
 
 /** Builds the Koa application; it never listens, so tests can mount `app.callback()` anywhere. */
 export function createApp({ config, stripe, storage, logger, shutdown }: AppDeps): Koa {
-  const { prices, checkout, status, webhooks } = createServices(stripe, storage, config);
+  const { prices, checkout, status, webhooks } = createServices(stripe, storage, config, logger);
   const tokens = new AccessTokens(config.authSecret, config.accessTokens);
   const signedIn = requireUser(tokens);
   const isAllowedOrigin = allowedOriginCheck([
@@ -54,7 +54,12 @@ export function createApp({ config, stripe, storage, logger, shutdown }: AppDeps
 
   const routers = [
     genericRoutes({ checkout, status, prices, limiter, requireUser: signedIn }),
-    sessionRoutes({ checkout, prices }),
+    sessionRoutes({
+      checkout,
+      prices,
+      tokens,
+      fromServer: serverKeyCheck(config.serverApiKey),
+    }),
     subscriptionRoutes({ checkout, prices, requireUser: signedIn }),
     planRoutes({ prices, stripe, storage }),
     accountRoutes({

@@ -161,6 +161,7 @@ export async function startServer(env: Env, options: StartOptions = {}): Promise
       accessTokens,
       serverApiKey: env.SERVER_API_KEY,
       webhookSecrets: secretsFrom(webhookSecret),
+      httpsReturnUrls: env.NODE_ENV === 'production',
       catalog,
       priceIds: env as unknown as Record<string, string | undefined>,
       widgetDir: fileURLToPath(new URL('../dist/', import.meta.url)),

@@ -1,18 +1,26 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
-import type { Middleware } from 'koa';
+import type { Context, Middleware } from 'koa';
 import { unauthorized } from '../errors.ts';
 
 /** For the site owner's backend: `Authorization: Bearer <SERVER_API_KEY>`, compared in constant time. */
 export function requireServerKey(serverKey: string | undefined): Middleware {
-  const expected = serverKey && sha256(serverKey);
+  const fromServer = serverKeyCheck(serverKey);
   return async (ctx, next) => {
-    const header = ctx.get('authorization');
-    const given = header.toLowerCase().startsWith('bearer ') ? header.slice(7).trim() : '';
-    // Hashing first gives equal lengths, so the comparison leaks neither content nor length.
-    if (!expected || !given || !timingSafeEqual(sha256(given), expected)) {
+    if (!fromServer(ctx)) {
       throw unauthorized('A valid server API key is required', 'invalid_api_key');
     }
     await next();
+  };
+}
+
+/** Whether the request carries the server key; never true when none is configured. */
+export function serverKeyCheck(serverKey: string | undefined): (ctx: Context) => boolean {
+  const expected = serverKey && sha256(serverKey);
+  return (ctx) => {
+    const header = ctx.get('authorization');
+    const given = header.toLowerCase().startsWith('bearer ') ? header.slice(7).trim() : '';
+    // Hashing first gives equal lengths, so the comparison leaks neither content nor length.
+    return Boolean(expected && given && timingSafeEqual(sha256(given), expected));
   };
 }
 

@@ -12,6 +12,7 @@ import { notFound } from '../errors.ts';
 import { parse } from '../http/validate.ts';
 import { idempotencyKeyOf } from '../http/idempotency-key.ts';
 import type { RateLimiter } from '../http/rate-limit.ts';
+import { verifiedBuyer } from '../services/buyers.ts';
 import type { CheckoutService } from '../services/checkout.ts';
 import type { PriceBook } from '../services/catalog.ts';
 import type { CheckoutStatus } from '../services/checkout-status.ts';
@@ -30,7 +31,7 @@ export function genericRoutes(deps: {
     const entry = deps.prices.entry(params.planId);
     if (!entry) throw notFound(GenericMessages.planNotFound, 'plan_unavailable');
     const session = await deps.checkout.create({
-      userId: ctx.state.userId,
+      buyer: verifiedBuyer(ctx.state.userId),
       entry,
       promotionCode: params.promotionCode,
       successUrl: params.successUrl,

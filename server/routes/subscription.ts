@@ -10,6 +10,7 @@ import {
 import { notFound } from '../errors.ts';
 import { parse } from '../http/validate.ts';
 import { idempotencyKeyOf } from '../http/idempotency-key.ts';
+import { verifiedBuyer } from '../services/buyers.ts';
 import { MESSAGES, type CheckoutService } from '../services/checkout.ts';
 import type { PriceBook } from '../services/catalog.ts';
 
@@ -25,7 +26,7 @@ export function subscriptionRoutes(deps: {
     const entry = findCatalogEntry(deps.prices.catalog, body.plan, body.billing);
     if (!entry) throw notFound(MESSAGES.unavailable, 'plan_unavailable');
     const session = await deps.checkout.create({
-      userId: ctx.state.userId,
+      buyer: verifiedBuyer(ctx.state.userId),
       entry,
       promotionCode: body.promotionCode,
       idempotencyKey: idempotencyKeyOf(ctx),

@@ -7,11 +7,13 @@ import type { StoredSession } from '../storage/checkout-sessions.ts';
 import type { PriceBook } from './catalog.ts';
 import { resolvePromotionCode } from './promotions.ts';
 import { ensureCustomer } from './customers.ts';
+import { buyerMetadata, ownerIdOf, type Buyer } from './buyers.ts';
+import { checkedReturnUrl } from './return-urls.ts';
 import { digest } from './idempotency.ts';
 import { amountsOf, type Fulfilment } from './fulfilment.ts';
 
 export interface CheckoutRequest {
-  userId: string;
+  buyer: Buyer;
   entry: CatalogEntry;
   promotionCode?: string;
   successUrl?: string;
@@ -29,6 +31,8 @@ export interface CheckoutDeps {
   appUrl: string;
   /** Origins a success or cancel URL may point to (APP_URL's is always one). */
   allowedOrigins: readonly string[];
+  /** Success and cancel URLs must be https (production). */
+  httpsReturnUrls: boolean;
 }
 
 export const MESSAGES = {
@@ -57,24 +61,26 @@ export class CheckoutService {
    * Idempotency-Key) finds the session the first click made instead of racing it.
    */
   create(request: CheckoutRequest): Promise<StoredSession> {
-    const { userId } = request;
-    const result = (this.#queues.get(userId) ?? Promise.resolve()).then(() =>
+    const ownerId = ownerIdOf(request.buyer);
+    const result = (this.#queues.get(ownerId) ?? Promise.resolve()).then(() =>
       this.#create(request),
     );
     const tail = result.catch(() => undefined);
-    this.#queues.set(userId, tail);
+    this.#queues.set(ownerId, tail);
     void tail.then(() => {
-      if (this.#queues.get(userId) === tail) this.#queues.delete(userId);
+      if (this.#queues.get(ownerId) === tail) this.#queues.delete(ownerId);
     });
     return result;
   }
 
   async #create(request: CheckoutRequest): Promise<StoredSession> {
     const { stripe, storage, prices } = this.deps;
-    const { userId, entry } = request;
+    const { buyer, entry } = request;
+    const ownerId = ownerIdOf(buyer);
     const idempotencyKey = request.idempotencyKey && digest(request.idempotencyKey);
-    this.#guardEntitlement(userId, entry);
-    const earlier = idempotencyKey && storage.sessions.findByIdempotencyKey(userId, idempotencyKey);
+    this.#guardEntitlement(buyer, entry);
+    const earlier =
+      idempotencyKey && storage.sessions.findByIdempotencyKey(ownerId, idempotencyKey);
     if (earlier) return replay(earlier, entry);
     const successUrl = this.#returnUrl(
       request.successUrl,
@@ -91,7 +97,7 @@ export class CheckoutService {
     if (!price) throw new AppError(404, MESSAGES.unavailable, 'plan_unavailable');
 
     const reusable = storage.sessions.findReusable(
-      userId,
+      ownerId,
       entry.id,
       request.promotionCode ?? null,
       nowSeconds() + REUSE_MARGIN_SECONDS,
@@ -104,42 +110,49 @@ export class CheckoutService {
       ? await resolvePromotionCode(stripe, request.promotionCode, {
           entry,
           price,
-          customerId: storage.customers.customerIdFor(userId),
-          hasPaidBefore: storage.hasPaidBefore(userId),
+          customerId: storage.customers.customerIdFor(ownerId),
+          hasPaidBefore: storage.hasPaidBefore(ownerId),
         }).catch(rethrowUnlessApp)
       : undefined;
-    await this.#expireOtherOpenSessions(userId, entry);
-    const customerId = await stripeCall(() => ensureCustomer(stripe, storage, userId));
+    await this.#expireOtherOpenSessions(buyer, entry);
+    const customerId = await stripeCall(() => ensureCustomer(stripe, storage, buyer));
 
-    const metadata = { userId, planId: entry.id, plan: entry.plan, billing: entry.billing };
+    const metadata = {
+      ...buyerMetadata(buyer),
+      planId: entry.id,
+      plan: entry.plan,
+      billing: entry.billing,
+      tilldropInstance: storage.instanceId,
+      ...(promotion && { promotionCodeId: promotion.id }),
+    };
     const session = await stripeCall(() =>
       stripe.checkout.sessions.create(
         {
           mode: entry.mode,
           line_items: [{ price: price.priceId, quantity: 1 }],
           customer: customerId,
-          client_reference_id: userId,
+          client_reference_id: buyer.userId,
           metadata,
           ...(entry.mode === 'subscription'
             ? { subscription_data: { metadata } }
             : { payment_intent_data: { metadata } }),
-          ...(promotion
-            ? { discounts: [{ promotion_code: promotion.id }] }
-            : { allow_promotion_codes: true }),
+          // Never Stripe's own code box: Stripe cannot check our rules (such as a code for annual
+          // billing only), so codes come through the widget or the API, are judged, and are sent here.
+          ...(promotion && { discounts: [{ promotion_code: promotion.id }] }),
           allowed_payment_method_types: ['card'],
           success_url: successUrl,
           cancel_url: cancelUrl,
           // No expires_at: Stripe's default is the 24 hours we want, measured on Stripe's own clock.
         },
         {
-          idempotencyKey: `tilldrop-checkout-${idempotencyKey ? `${digest(userId)}-${idempotencyKey}` : randomUUID()}`,
+          idempotencyKey: `tilldrop-checkout-${idempotencyKey ? `${digest(ownerId)}-${idempotencyKey}` : randomUUID()}`,
         },
       ),
     );
 
     const stored: StoredSession = {
       id: session.id,
-      user_id: userId,
+      user_id: ownerId,
       catalog_id: entry.id,
       plan: entry.plan,
       billing: entry.billing,
@@ -148,10 +161,13 @@ export class CheckoutService {
       payment_status: session.payment_status,
       url: session.url,
       promotion_code: request.promotionCode ?? null,
+      promotion_code_id: promotion?.id ?? null,
       idempotency_key: idempotencyKey || null,
       expires_at: session.expires_at,
       created_at: session.created,
       fulfilled_at: null,
+      price_id: price.priceId,
+      price_amount: price.amount,
       ...amountsOf(session),
     };
     storage.sessions.insert(stored);
@@ -162,9 +178,9 @@ export class CheckoutService {
    * One open checkout per buyer: two open tabs paid one after the other would buy twice. A session
    * Stripe will not expire was paid meanwhile; it is fulfilled here, and the guard judges again.
    */
-  async #expireOtherOpenSessions(userId: string, entry: CatalogEntry): Promise<void> {
+  async #expireOtherOpenSessions(buyer: Buyer, entry: CatalogEntry): Promise<void> {
     const { stripe, storage, fulfilment } = this.deps;
-    for (const open of storage.sessions.openFor(userId)) {
+    for (const open of storage.sessions.openFor(ownerIdOf(buyer))) {
       const session = await stripeCall(async () => {
         try {
           return await stripe.checkout.sessions.expire(open.id);
@@ -174,12 +190,17 @@ export class CheckoutService {
         }
       });
       await stripeCall(() => fulfilment.syncSession(session));
-      if (session.status === 'complete') this.#guardEntitlement(userId, entry);
+      if (session.status === 'complete') this.#guardEntitlement(buyer, entry);
     }
   }
 
-  #guardEntitlement(userId: string, entry: CatalogEntry): void {
-    const current = this.deps.storage.entitlements.get(userId);
+  /**
+   * Refuses to sell what the buyer has. Never for an unverified buyer: anyone may send any name,
+   * so the refusal would tell them what the buyer of that name owns.
+   */
+  #guardEntitlement(buyer: Buyer, entry: CatalogEntry): void {
+    if (!buyer.verified) return;
+    const current = this.deps.storage.entitlements.get(ownerIdOf(buyer));
     if (!current) return;
     if (current.source === 'lifetime')
       throw conflict(
@@ -193,12 +214,12 @@ export class CheckoutService {
   }
 
   #returnUrl(requested: string | undefined, field: string, defaultPath: string): string {
-    if (!requested) return `${this.deps.appUrl}${defaultPath}`;
-    const origin = new URL(requested).origin;
-    const allowed = [new URL(this.deps.appUrl).origin, ...this.deps.allowedOrigins];
-    if (!allowed.includes(origin))
-      throw badRequest(`${field} must be on an allowed origin`, 'url_not_allowed');
-    return requested;
+    const { appUrl, allowedOrigins, httpsReturnUrls } = this.deps;
+    if (!requested) return `${appUrl}${defaultPath}`;
+    return checkedReturnUrl(requested, field, {
+      allowedOrigins: [new URL(appUrl).origin, ...allowedOrigins],
+      httpsOnly: httpsReturnUrls,
+    });
   }
 }
 

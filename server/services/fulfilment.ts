@@ -1,9 +1,12 @@
+import type { Logger } from 'pino';
 import type Stripe from 'stripe';
 import type { CatalogEntry } from '../../shared/index.ts';
 import { nowSeconds, type Storage } from '../storage/index.ts';
-import type { SessionAmounts } from '../storage/checkout-sessions.ts';
+import type { SessionAmounts, StoredSession } from '../storage/checkout-sessions.ts';
 import type { StoredSubscription } from '../storage/subscriptions.ts';
 import type { PriceBook } from './catalog.ts';
+import { ownerIdFromMetadata } from './buyers.ts';
+import { judgeCompletedSession } from './session-checks.ts';
 
 /** What applying a subscription needs from Stripe, fetched before the (synchronous) transaction. */
 export interface PreparedSubscription {
@@ -13,8 +16,16 @@ export interface PreparedSubscription {
   asOf: number;
 }
 
+/** What a completed session grants, decided before the (synchronous) transaction. */
+export interface PreparedSession {
+  /** Our row for it: the stored one, or one rebuilt from a session of ours whose row was lost. */
+  row: StoredSession | undefined;
+  /** Paid, at its catalog entry's price: what `applyCompletedSession` may grant. */
+  grantable: boolean;
+  subscription: PreparedSubscription | undefined;
+}
+
 const TERMINAL = new Set(['canceled', 'incomplete_expired']);
-const PAID = new Set(['paid', 'no_payment_required']);
 
 export const amountsOf = (session: Stripe.Checkout.Session): SessionAmounts => ({
   currency: session.currency,
@@ -30,7 +41,9 @@ export const idOf = (value: string | { id: string } | null | undefined) =>
  * purchase is granted the same way whichever arrives first, and only once.
  */
 export class Fulfilment {
-  constructor(private readonly deps: { stripe: Stripe; storage: Storage; prices: PriceBook }) {}
+  constructor(
+    private readonly deps: { stripe: Stripe; storage: Storage; prices: PriceBook; logger: Logger },
+  ) {}
 
   /**
    * `asOf` is the Stripe time the state is known to be current at; without it, the subscription's
@@ -76,7 +89,9 @@ export class Fulfilment {
     }
     const customerId = idOf(subscription.customer)!;
     const userId =
-      storage.customers.userIdFor(customerId) || subscription.metadata?.userId || stored?.user_id;
+      storage.customers.userIdFor(customerId) ||
+      ownerIdFromMetadata(subscription.metadata) ||
+      stored?.user_id;
     if (!userId) return false;
     const item = subscription.items.data[0];
     const row: StoredSubscription = {
@@ -109,58 +124,60 @@ export class Fulfilment {
   async syncSession(session: Stripe.Checkout.Session): Promise<void> {
     const { storage } = this.deps;
     if (session.status === 'complete') {
-      const subscription = await this.prepareSession(session);
-      storage.transaction(() => this.applyCompletedSession(session, subscription, nowSeconds()));
+      const prepared = await this.prepareSession(session);
+      storage.transaction(() => this.applyCompletedSession(session, prepared, nowSeconds()));
     } else if (session.status === 'expired') {
       storage.sessions.close(session.id, 'expired', session.payment_status);
     }
   }
 
-  /** Fetches what a completed session grants (its subscription), outside any transaction. */
-  async prepareSession(
-    session: Stripe.Checkout.Session,
-  ): Promise<PreparedSubscription | undefined> {
+  /**
+   * Decides, outside any transaction, what a completed session grants. Only a session this server
+   * made is fulfilled, and only at its catalog entry's price: one Stripe account often serves
+   * several integrations and sends every event to every endpoint, so a signed event proves that
+   * Stripe saw the session, not that it is ours or sells what its metadata says.
+   */
+  async prepareSession(session: Stripe.Checkout.Session): Promise<PreparedSession> {
+    const { stripe, storage, prices, logger } = this.deps;
+    const verdict = await judgeCompletedSession(session, { stripe, storage, prices });
+    if (verdict.warning) {
+      // A discount outside our rules is still granted: the buyer paid what Stripe charged, and
+      // keeping the money without giving the access would be worse than the discount. The site
+      // owner reads the warning and decides (refund, or let it be).
+      logger.warn(
+        { checkoutSessionId: session.id, reason: verdict.warning },
+        verdict.grantable
+          ? 'checkout session granted with a discount our rules do not allow'
+          : 'checkout session completed and not granted',
+      );
+    }
+    if (!verdict.grantable || !verdict.row) return { ...verdict, subscription: undefined };
     const subscriptionId = idOf(session.subscription);
-    if (session.mode !== 'subscription' || !subscriptionId || !PAID.has(session.payment_status))
-      return undefined;
-    const stored = this.deps.storage.subscriptions.find(subscriptionId);
-    if (stored) return undefined;
-    return this.prepareSubscription(session.subscription ?? subscriptionId);
+    const subscription =
+      session.mode === 'subscription' &&
+      subscriptionId &&
+      !storage.subscriptions.find(subscriptionId)
+        ? await this.prepareSubscription(session.subscription ?? subscriptionId)
+        : undefined;
+    return { row: verdict.row, grantable: true, subscription };
   }
 
   /**
    * Call inside a transaction. Grants a paid session exactly once (unique per checkout session):
-   * returns false when there is nothing to grant or it was granted already.
+   * returns false when there is nothing to grant or it was granted already. Who and what come
+   * from our row, never from the event.
    */
   applyCompletedSession(
     session: Stripe.Checkout.Session,
-    subscription: PreparedSubscription | undefined,
+    { row, grantable, subscription }: PreparedSession,
     now: number,
   ): boolean {
     const { storage } = this.deps;
-    const userId = session.client_reference_id ?? session.metadata?.userId;
-    const catalogId = session.metadata?.planId;
-    if (!userId || !catalogId) return false;
-    if (!storage.sessions.find(session.id)) {
-      storage.sessions.insert({
-        id: session.id,
-        user_id: userId,
-        catalog_id: catalogId,
-        plan: session.metadata?.plan ?? null,
-        billing: session.metadata?.billing ?? null,
-        mode: session.mode === 'payment' ? 'payment' : 'subscription',
-        status: 'open',
-        payment_status: session.payment_status,
-        url: null,
-        promotion_code: null,
-        idempotency_key: null,
-        expires_at: session.expires_at,
-        created_at: session.created,
-        fulfilled_at: null,
-        ...amountsOf(session),
-      });
-    }
-    if (!PAID.has(session.payment_status)) {
+    if (!row) return false;
+    // A row rebuilt from Stripe is stored now; a stored one is left as it is.
+    storage.sessions.insert(row);
+    const { user_id: userId, catalog_id: catalogId } = row;
+    if (!grantable) {
       storage.sessions.close(session.id, 'complete', session.payment_status);
       return false;
     }
@@ -169,7 +186,7 @@ export class Fulfilment {
     if (customerId) storage.customers.remember(userId, customerId, now);
 
     const paymentIntentId = idOf(session.payment_intent);
-    if (session.mode === 'payment' && paymentIntentId) {
+    if (row.mode === 'payment' && paymentIntentId) {
       const status = storage.purchases.record({
         payment_intent_id: paymentIntentId,
         checkout_session_id: session.id,

@@ -1,3 +1,4 @@
+import pino, { type Logger } from 'pino';
 import type Stripe from 'stripe';
 import type { Catalog } from '../../shared/index.ts';
 import type { Storage } from '../storage/index.ts';
@@ -14,12 +15,22 @@ export interface ServiceConfig {
   appUrl: string;
   allowedOrigins: readonly string[];
   webhookSecrets: readonly string[];
+  /** Success and cancel URLs must be https: on in production. */
+  httpsReturnUrls?: boolean;
 }
 
-/** Wires the services once; the HTTP app and the command-line tools share them. */
-export function createServices(stripe: Stripe, storage: Storage, config: ServiceConfig) {
+/**
+ * Wires the services once; the HTTP app and the command-line tools share them. A tool that passes
+ * no logger still shows the warnings, on stderr.
+ */
+export function createServices(
+  stripe: Stripe,
+  storage: Storage,
+  config: ServiceConfig,
+  logger: Logger = pino({ level: 'warn' }, pino.destination(2)),
+) {
   const prices = new PriceBook(stripe, config.catalog, config.priceIds);
-  const fulfilment = new Fulfilment({ stripe, storage, prices });
+  const fulfilment = new Fulfilment({ stripe, storage, prices, logger });
   return {
     prices,
     fulfilment,
@@ -30,6 +41,7 @@ export function createServices(stripe: Stripe, storage: Storage, config: Service
       fulfilment,
       appUrl: config.appUrl,
       allowedOrigins: config.allowedOrigins,
+      httpsReturnUrls: config.httpsReturnUrls ?? false,
     }),
     status: new CheckoutStatus({ stripe, storage, prices, fulfilment }),
     webhooks: new WebhookProcessor({ stripe, storage, fulfilment, secrets: config.webhookSecrets }),

@@ -1,6 +1,7 @@
 import type Stripe from 'stripe';
 import { badRequest } from '../errors.ts';
 import { nowSeconds, type Storage } from '../storage/index.ts';
+import { ownerIdFromMetadata } from './buyers.ts';
 import type { Fulfilment } from './fulfilment.ts';
 import { payloadProblem } from './webhook-payloads.ts';
 import { idOf, type PreparedSubscription } from './fulfilment.ts';
@@ -113,7 +114,7 @@ export class WebhookProcessor {
     const customerId = idOf(invoice.customer);
     const userId =
       (customerId && storage.customers.userIdFor(customerId)) ||
-      invoice.parent?.subscription_details?.metadata?.userId;
+      ownerIdFromMetadata(invoice.parent?.subscription_details?.metadata);
     if (!userId || !invoice.id) return;
     storage.payments.save({
       id: invoice.id,

@@ -12,6 +12,8 @@ export interface StoredSession {
   payment_status: string;
   url: string | null;
   promotion_code: string | null;
+  /** The Stripe promotion code sent as the session's discount: the only discount it may carry. */
+  promotion_code_id: string | null;
   idempotency_key: string | null;
   expires_at: number;
   created_at: number;
@@ -19,6 +21,9 @@ export interface StoredSession {
   currency: string | null;
   amount_subtotal: number | null;
   amount_total: number | null;
+  /** The catalog entry's Stripe price and its amount when the session was made (null before they were kept). */
+  price_id: string | null;
+  price_amount: number | null;
 }
 
 export type SessionAmounts = Pick<StoredSession, 'currency' | 'amount_subtotal' | 'amount_total'>;
@@ -27,10 +32,12 @@ export function checkoutSessionStore(db: Db) {
   const insert = db.prepare<StoredSession>(
     `INSERT INTO checkout_sessions
        (id, user_id, catalog_id, mode, status, payment_status, url, promotion_code, idempotency_key,
-        expires_at, created_at, fulfilled_at, currency, amount_subtotal, amount_total, plan, billing)
+        expires_at, created_at, fulfilled_at, currency, amount_subtotal, amount_total, plan, billing,
+        price_id, price_amount, promotion_code_id)
      VALUES
        (@id, @user_id, @catalog_id, @mode, @status, @payment_status, @url, @promotion_code, @idempotency_key,
-        @expires_at, @created_at, @fulfilled_at, @currency, @amount_subtotal, @amount_total, @plan, @billing)
+        @expires_at, @created_at, @fulfilled_at, @currency, @amount_subtotal, @amount_total, @plan, @billing,
+        @price_id, @price_amount, @promotion_code_id)
      ON CONFLICT (id) DO NOTHING`,
   );
   const byId = db.prepare<[string], StoredSession>('SELECT * FROM checkout_sessions WHERE id = ?');

@@ -17,6 +17,8 @@ export function createStorage(db: Db) {
     purchases: purchaseStore(db),
     payments: paymentStore(db),
     events: eventStore(db),
+    /** This installation's id, written into the metadata of every session it makes. */
+    instanceId: db.prepare<[], { id: string }>('SELECT id FROM installation').get()!.id,
     /** Runs `work` in one SQLite transaction: all of its writes land, or none. */
     transaction: <T>(work: () => T): T => db.transaction(work)(),
     hasPaidBefore: (() => {

@@ -110,4 +110,18 @@ export const migrations: readonly string[] = [
   ALTER TABLE checkout_sessions ADD COLUMN plan TEXT;
   ALTER TABLE checkout_sessions ADD COLUMN billing TEXT;
   `,
+  /* 5 */ `
+  -- One Stripe account often serves several integrations and sends every event to every endpoint:
+  -- this id, written into the metadata of each session made here, tells ours from theirs.
+  CREATE TABLE installation (
+    singleton INTEGER PRIMARY KEY CHECK (singleton = 1),
+    id TEXT NOT NULL
+  );
+  INSERT INTO installation (singleton, id) VALUES (1, lower(hex(randomblob(16))));
+
+  -- What a session was made to sell, so its completion is checked against that and nothing else.
+  ALTER TABLE checkout_sessions ADD COLUMN price_id TEXT;
+  ALTER TABLE checkout_sessions ADD COLUMN price_amount INTEGER;
+  ALTER TABLE checkout_sessions ADD COLUMN promotion_code_id TEXT;
+  `,
 ];

@@ -20,8 +20,9 @@ export const CreateCheckoutParams = z.object({
     .string(GenericMessages.invalidPlan)
     .regex(/^[A-Za-z0-9_-]{1,64}$/, GenericMessages.invalidPlan),
   promotionCode: z.optional(PromotionCode),
-  successUrl: z.url().optional(),
-  cancelUrl: z.url().optional(),
+  // Judged by the checkout service: z.url() would quietly strip the tabs and newlines it refuses.
+  successUrl: z.string().optional(),
+  cancelUrl: z.string().optional(),
 });
 export type CreateCheckoutParams = z.input<typeof CreateCheckoutParams>;
 

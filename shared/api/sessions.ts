@@ -6,6 +6,7 @@ export const SessionMessages = {
   missing: 'Missing userId or planId',
   invalidPlan: 'Invalid planId. Must be "weekly" or "one-time"',
   failed: 'An error occurred',
+  tokenForAnotherUser: 'The access token is for another user than userId',
 } as const;
 
 const required = z.string(SessionMessages.missing).min(1, SessionMessages.missing);
@@ -27,6 +28,8 @@ export const sessionsApi = {
     responses: {
       200: SessionCreated,
       400: SessionFailure,
+      401: SessionFailure,
+      403: SessionFailure,
       409: SessionFailure,
       429: SessionFailure,
       500: SessionFailure,

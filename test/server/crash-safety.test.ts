@@ -119,6 +119,7 @@ describe('a crash in the middle of a burst of webhooks', () => {
       buyers.map(async ({ userId, lifetime }) => {
         const created = lifetime
           ? await request(apiUrl, 'POST', '/api/create-checkout-session', {
+              token: await tokens.sign(userId),
               body: { userId, planId: 'one-time' },
             })
           : await request(apiUrl, 'POST', '/api/subscription/create-checkout', {

@@ -74,13 +74,16 @@ describe('a purchase from checkout to entitlement', () => {
   });
 
   it('answers 409 for a second lifetime purchase in the weekly/one-time dialect', async () => {
+    const token = await stack.tokenFor('lifer');
     const created = await request(stack.apiUrl, 'POST', '/api/create-checkout-session', {
+      token,
       body: { userId: 'lifer', planId: 'one-time' },
     });
     await stack.control.completeSession(created.body.sessionId);
     await waitFor(() => entitlementOf('lifer'), 'lifetime access');
 
     const again = await request(stack.apiUrl, 'POST', '/api/create-checkout-session', {
+      token,
       body: { userId: 'lifer', planId: 'one-time' },
     });
 
@@ -250,6 +253,7 @@ describe('a purchase from checkout to entitlement', () => {
     const { token } = await subscribe('payer', { plan: 'PRO' });
     await waitFor(() => entitlementOf('payer'), 'the entitlement');
     await request(stack.apiUrl, 'POST', '/api/create-checkout-session', {
+      token,
       body: { userId: 'payer', planId: 'one-time' },
     }).then((r) => stack.control.completeSession(r.body.sessionId));
     await waitFor(() => entitlementOf('payer')?.source === 'lifetime', 'lifetime access');

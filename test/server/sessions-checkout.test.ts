@@ -39,6 +39,7 @@ describe('POST /api/create-checkout-session (seed 002)', () => {
     assert.equal(session.client_reference_id, 'user_weekly');
     assert.equal(session.metadata?.userId, 'user_weekly');
     assert.equal(session.metadata?.planId, 'weekly');
+    assert.equal(session.metadata?.verified, 'false', 'nobody vouched for the userId');
   });
 
   it('configures one-time as a payment', async () => {

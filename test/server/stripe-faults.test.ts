@@ -193,6 +193,7 @@ const DIALECTS = [
     name: 'seed 002',
     send: async (stack: FaultStack, userId: string, key?: string) =>
       request(stack.apiUrl, 'POST', '/api/create-checkout-session', {
+        token: await stack.tokenFor(userId),
         body: { userId, planId: 'weekly' },
         headers: key ? { 'Idempotency-Key': key } : {},
       }),

@@ -24,6 +24,7 @@ describe('POST /api/webhooks/stripe', () => {
   /** A paid one-time session for `userId`, as Stripe would send it on completion. */
   async function paidLifetimeSession(userId: string) {
     const created = await request(stack.apiUrl, 'POST', '/api/create-checkout-session', {
+      token: await stack.tokenFor(userId),
       body: { userId, planId: 'one-time' },
     });
     const session = await stack.stripe.checkout.sessions.retrieve(created.body.sessionId);
