@@ -34,7 +34,9 @@ export async function resolvePromotionCode(
   const list = await stripe.promotionCodes.list({
     code,
     limit: 10,
-    expand: ['data.promotion.coupon'],
+    // A coupon's applies_to is "an expandable field, meaning that it's not included in the
+    // response by default" (stripe/stripe-node#2234); four levels is as deep as Stripe expands.
+    expand: ['data.promotion.coupon.applies_to'],
   });
   const promotion = list.data.find(
     (candidate) =>
@@ -53,10 +55,11 @@ export async function resolvePromotionCode(
   if (promotion.max_redemptions !== null && promotion.times_redeemed >= promotion.max_redemptions) {
     throw refused(`Promotion code ${code} has been fully redeemed`);
   }
-  const products = coupon.applies_to?.products;
+  // No list, or an empty one, restricts nothing.
+  const products = coupon.applies_to?.products ?? [];
   const billing = promotion.metadata?.billing;
   if (
-    (products && !products.includes(context.price.productId)) ||
+    (products.length > 0 && !products.includes(context.price.productId)) ||
     (billing && billing !== context.entry.billing)
   ) {
     const only = billing ? ` It applies to ${billing} billing only.` : '';
@@ -65,17 +68,19 @@ export async function resolvePromotionCode(
   if (promotion.restrictions.first_time_transaction && context.hasPaidBefore) {
     throw refused(`Promotion code ${code} is for first-time customers only`);
   }
-  const minimum = promotion.restrictions.minimum_amount;
+  const minimum = minimumIn(promotion.restrictions, context.price.currency);
+  const otherCurrency = () =>
+    refused(
+      `Promotion code ${code} does not apply to prices in ${context.price.currency.toUpperCase()}`,
+    );
+  if (minimum === 'other currency') throw otherCurrency();
   if (minimum !== null && context.price.amount < minimum) {
     throw refused(
       `Promotion code ${code} needs an order of at least ${money(minimum, context.price.currency)}`,
     );
   }
-  if (coupon.amount_off !== null && coupon.currency !== context.price.currency) {
-    throw refused(
-      `Promotion code ${code} does not apply to prices in ${context.price.currency.toUpperCase()}`,
-    );
-  }
+  if (coupon.amount_off !== null && coupon.currency !== context.price.currency)
+    throw otherCurrency();
 
   const amountDiscount =
     coupon.percent_off !== null
@@ -91,6 +96,21 @@ export async function resolvePromotionCode(
         ? `${coupon.percent_off}% off`
         : `${money(coupon.amount_off ?? 0, context.price.currency)} off`,
   };
+}
+
+/**
+ * The code's minimum order in `currency`: `minimum_amount` counts in `minimum_amount_currency`, and
+ * `currency_options` adds minimums in others. A code with a minimum in none of them is refused by
+ * Stripe ("The promotion code default currency (usd) does not match the line item currency
+ * (eur)", hugodemenez/deltalytix#508), so it is refused here.
+ */
+function minimumIn(
+  restrictions: Stripe.PromotionCode.Restrictions,
+  currency: string,
+): number | null | 'other currency' {
+  if (restrictions.minimum_amount === null) return null;
+  if (restrictions.minimum_amount_currency === currency) return restrictions.minimum_amount;
+  return restrictions.currency_options?.[currency]?.minimum_amount ?? 'other currency';
 }
 
 /** Stripe counts in the currency's minor unit; Intl knows how many digits that unit has (0 for JPY). */
