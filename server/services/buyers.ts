@@ -1,3 +1,4 @@
+import { USER_ID_MAX_LENGTH } from '../../shared/index.ts';
 import { badRequest } from '../errors.ts';
 
 /**
@@ -13,10 +14,25 @@ export function verifiedBuyer(userId: string): Buyer {
   // Otherwise a signed-in user could be named into the unverified namespace, or read it.
   if (userId.startsWith(UNVERIFIED_PREFIX))
     throw badRequest(`User ids starting with "${UNVERIFIED_PREFIX}" are reserved`, 'user_reserved');
-  return { verified: true, userId };
+  return withinStripeLimits({ verified: true, userId });
 }
 
-export const unverifiedBuyer = (userId: string): Buyer => ({ verified: false, userId });
+export const unverifiedBuyer = (userId: string): Buyer =>
+  withinStripeLimits({ verified: false, userId });
+
+/**
+ * The user id goes to Stripe as the session's `client_reference_id` (at most 200 characters) and
+ * in metadata (values of at most 500); the unverified prefix stays on our side. A longer id
+ * (a signed-in user's comes from the token's `sub`) is the caller's mistake, not Stripe's.
+ */
+function withinStripeLimits(buyer: Buyer): Buyer {
+  if (buyer.userId.length > USER_ID_MAX_LENGTH)
+    throw badRequest(
+      `User ids must be at most ${USER_ID_MAX_LENGTH} characters, Stripe's limit for client_reference_id`,
+      'user_id_too_long',
+    );
+  return buyer;
+}
 
 /**
  * The id a buyer's sessions, customer, purchases and entitlement are stored under: the user's own

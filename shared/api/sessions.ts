@@ -2,17 +2,24 @@
 import { z } from 'zod';
 import { endpoint } from '../contract.ts';
 
+/**
+ * The longest user id any dialect takes: Stripe refuses a `client_reference_id` over 200
+ * characters, and the user id is sent as one.
+ */
+export const USER_ID_MAX_LENGTH = 200;
+
 export const SessionMessages = {
   missing: 'Missing userId or planId',
   invalidPlan: 'Invalid planId. Must be "weekly" or "one-time"',
   failed: 'An error occurred',
   tokenForAnotherUser: 'The access token is for another user than userId',
+  userIdTooLong: `userId must be at most ${USER_ID_MAX_LENGTH} characters`,
 } as const;
 
 const required = z.string(SessionMessages.missing).min(1, SessionMessages.missing);
 
 export const CreateSessionBody = z.object({
-  userId: required.max(255, 'userId must be at most 255 characters'),
+  userId: required.max(USER_ID_MAX_LENGTH, SessionMessages.userIdTooLong),
   planId: required.pipe(z.enum(['weekly', 'one-time'], SessionMessages.invalidPlan)),
 });
 export type CreateSessionBody = z.input<typeof CreateSessionBody>;

@@ -87,7 +87,7 @@ describe('memory under a flood of new rate-limit keys', () => {
       headers: via('198.51.100.200'),
     });
     assert.deepEqual(SessionFailure.parse(refused.body), {
-      error: 'userId must be at most 255 characters',
+      error: 'userId must be at most 200 characters',
     });
     const buyer = await request(stack.apiUrl, 'POST', '/api/create-checkout-session', {
       body: { userId: 'flood-survivor', planId: 'weekly' },
