@@ -1,7 +1,7 @@
 // Seed 002: POST /api/create-checkout-session, for weekly and one-time purchases.
 import Router from '@koa/router';
 import type { Context } from 'koa';
-import { sessionsApi, SessionMessages } from '../../shared/index.ts';
+import { sessionsApi, SessionMessages, type SessionCreated } from '../../shared/index.ts';
 import { parse } from '../http/validate.ts';
 import { idempotencyKeyOf } from '../http/idempotency-key.ts';
 import { tokenFrom, type AccessTokens } from '../http/auth.ts';
@@ -36,7 +36,7 @@ export function sessionRoutes(deps: SessionRouteDeps): Router {
         }
         throw error;
       });
-    ctx.body = { sessionId: session.id };
+    ctx.body = { sessionId: session.id, url: session.url! } satisfies SessionCreated;
   });
 
   return router;

@@ -1,4 +1,4 @@
-// Seed 002: `POST /api/create-checkout-session`, `{sessionId}` or `{error}`.
+// Seed 002: `POST /api/create-checkout-session`, `{sessionId, url}` or `{error}`.
 import { z } from 'zod';
 import { endpoint } from '../contract.ts';
 
@@ -24,7 +24,15 @@ export const CreateSessionBody = z.object({
 });
 export type CreateSessionBody = z.input<typeof CreateSessionBody>;
 
-export const SessionCreated = z.object({ sessionId: z.string() });
+export const SessionCreated = z.object({
+  sessionId: z.string(),
+  /**
+   * Stripe's page for the session: Stripe.js no longer has `redirectToCheckout`, so a client sends
+   * the buyer here. Not in the seed, which predates that; added beside `sessionId`.
+   */
+  url: z.string(),
+});
+export type SessionCreated = z.infer<typeof SessionCreated>;
 export const SessionFailure = z.object({ error: z.string() });
 
 export const sessionsApi = {

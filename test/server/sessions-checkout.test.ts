@@ -9,7 +9,7 @@ describe('POST /api/create-checkout-session (seed 002)', () => {
   });
   after(() => stack.close());
 
-  it('answers the documented curl example with a session id', async () => {
+  it('answers the documented curl example with a session id, and the url beside it', async () => {
     const response = await request(stack.apiUrl, 'POST', '/api/create-checkout-session', {
       rawBody: `{
     "userId": "user_123abc",
@@ -19,8 +19,19 @@ describe('POST /api/create-checkout-session (seed 002)', () => {
     });
 
     assert.equal(response.status, 200);
-    assert.deepEqual(Object.keys(response.body), ['sessionId']);
+    assert.deepEqual(Object.keys(response.body), ['sessionId', 'url']);
     assert.match(response.body.sessionId, /^cs_test_/);
+  });
+
+  it("answers the url of Stripe's page, since Stripe.js no longer has redirectToCheckout", async () => {
+    const { body } = await request(stack.apiUrl, 'POST', '/api/create-checkout-session', {
+      body: { userId: 'user_redirect', planId: 'one-time' },
+    });
+
+    const session = await stack.stripe.checkout.sessions.retrieve(body.sessionId);
+    assert.equal(body.url, session.url);
+    const page = await fetch(body.url);
+    assert.equal(page.status, 200);
   });
 
   it('configures weekly as a card-only subscription with the documented URLs and metadata', async () => {
