@@ -96,12 +96,14 @@ export class CheckoutService {
     const price = await stripeCall(() => prices.price(entry));
     if (!price) throw new AppError(404, MESSAGES.unavailable, 'plan_unavailable');
 
-    const reusable = storage.sessions.findReusable(
-      ownerId,
-      entry.id,
-      request.promotionCode ?? null,
-      nowSeconds() + REUSE_MARGIN_SECONDS,
-    );
+    const reusable = storage.sessions.findReusable({
+      userId: ownerId,
+      catalogId: entry.id,
+      promotionCode: request.promotionCode ?? null,
+      successUrl,
+      cancelUrl,
+      after: nowSeconds() + REUSE_MARGIN_SECONDS,
+    });
     if (reusable) return reusable;
 
     // The code is judged before a customer is made, so a refused code leaves nothing behind; a
@@ -168,6 +170,8 @@ export class CheckoutService {
       fulfilled_at: null,
       price_id: price.priceId,
       price_amount: price.amount,
+      success_url: successUrl,
+      cancel_url: cancelUrl,
       ...amountsOf(session),
     };
     storage.sessions.insert(stored);

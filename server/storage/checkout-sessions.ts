@@ -24,20 +24,39 @@ export interface StoredSession {
   /** The catalog entry's Stripe price and its amount when the session was made (null before they were kept). */
   price_id: string | null;
   price_amount: number | null;
+  /**
+   * Where Stripe sends the buyer back; null on rows from before they were kept and on rows
+   * recovered from Stripe, which are never reused.
+   */
+  success_url?: string | null;
+  cancel_url?: string | null;
+}
+
+/** What a reused session must have been made for: the same plan, code and return URLs. */
+export interface ReuseQuery {
+  userId: string;
+  catalogId: string;
+  promotionCode: string | null;
+  successUrl: string;
+  cancelUrl: string;
+  /** The session must stay open past this time. */
+  after: number;
 }
 
 export type SessionAmounts = Pick<StoredSession, 'currency' | 'amount_subtotal' | 'amount_total'>;
+/** What Stripe says the session charged when it is fulfilled. */
+export type FulfilledAs = SessionAmounts & Pick<StoredSession, 'payment_status'>;
 
 export function checkoutSessionStore(db: Db) {
   const insert = db.prepare<StoredSession>(
     `INSERT INTO checkout_sessions
        (id, user_id, catalog_id, mode, status, payment_status, url, promotion_code, idempotency_key,
         expires_at, created_at, fulfilled_at, currency, amount_subtotal, amount_total, plan, billing,
-        price_id, price_amount, promotion_code_id)
+        price_id, price_amount, promotion_code_id, success_url, cancel_url)
      VALUES
        (@id, @user_id, @catalog_id, @mode, @status, @payment_status, @url, @promotion_code, @idempotency_key,
         @expires_at, @created_at, @fulfilled_at, @currency, @amount_subtotal, @amount_total, @plan, @billing,
-        @price_id, @price_amount, @promotion_code_id)
+        @price_id, @price_amount, @promotion_code_id, @success_url, @cancel_url)
      ON CONFLICT (id) DO NOTHING`,
   );
   const byId = db.prepare<[string], StoredSession>('SELECT * FROM checkout_sessions WHERE id = ?');
@@ -47,13 +66,11 @@ export function checkoutSessionStore(db: Db) {
   const allOpen = db.prepare<[string], StoredSession>(
     `SELECT * FROM checkout_sessions WHERE user_id = ? AND status = 'open'`,
   );
-  const openFor = db.prepare<
-    { userId: string; catalogId: string; promotionCode: string | null; after: number },
-    StoredSession
-  >(
+  const reusable = db.prepare<ReuseQuery, StoredSession>(
     `SELECT * FROM checkout_sessions
      WHERE user_id = @userId AND catalog_id = @catalogId AND status = 'open'
-       AND promotion_code IS @promotionCode AND expires_at > @after
+       AND promotion_code IS @promotionCode AND success_url = @successUrl
+       AND cancel_url = @cancelUrl AND expires_at > @after
      ORDER BY created_at DESC LIMIT 1`,
   );
   const setStatus = db.prepare<{ id: string; status: string; paymentStatus: string }>(
@@ -61,29 +78,26 @@ export function checkoutSessionStore(db: Db) {
        url = CASE WHEN @status = 'open' THEN url ELSE NULL END
      WHERE id = @id AND status = 'open'`,
   );
-  const markFulfilled = db.prepare<{ id: string; now: number } & SessionAmounts>(
+  const markFulfilled = db.prepare<{ id: string; now: number } & FulfilledAs>(
     `UPDATE checkout_sessions SET fulfilled_at = @now, status = 'complete', url = NULL,
+       payment_status = @payment_status,
        currency = @currency, amount_subtotal = @amount_subtotal, amount_total = @amount_total
      WHERE id = @id AND fulfilled_at IS NULL`,
   );
 
   return {
-    insert: (session: StoredSession) => insert.run(session),
+    insert: (session: StoredSession) =>
+      insert.run({ success_url: null, cancel_url: null, ...session }),
     find: (id: string) => byId.get(id),
     openFor: (userId: string) => allOpen.all(userId),
     findByIdempotencyKey: (userId: string, key: string) => byIdempotencyKey.get(userId, key),
     /** An unexpired open session the same buyer can still pay, so a second click does not make another. */
-    findReusable: (
-      userId: string,
-      catalogId: string,
-      promotionCode: string | null,
-      after: number,
-    ) => openFor.get({ userId, catalogId, promotionCode, after }),
+    findReusable: (query: ReuseQuery) => reusable.get(query),
     /** Only an open session changes status: complete and expired are final. */
     close: (id: string, status: 'complete' | 'expired', paymentStatus: string) =>
       setStatus.run({ id, status, paymentStatus }).changes > 0,
     /** True for the one caller that fulfils the session; every later caller gets false. */
-    markFulfilled: (id: string, now: number, amounts: SessionAmounts) =>
-      markFulfilled.run({ id, now, ...amounts }).changes > 0,
+    markFulfilled: (id: string, now: number, fulfilledAs: FulfilledAs) =>
+      markFulfilled.run({ id, now, ...fulfilledAs }).changes > 0,
   };
 }

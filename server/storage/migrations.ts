@@ -124,4 +124,9 @@ export const migrations: readonly string[] = [
   ALTER TABLE checkout_sessions ADD COLUMN price_amount INTEGER;
   ALTER TABLE checkout_sessions ADD COLUMN promotion_code_id TEXT;
   `,
+  /* 6 */ `
+  -- Where the buyer returns to: an open session is reused only for a request with the same ones.
+  ALTER TABLE checkout_sessions ADD COLUMN success_url TEXT;
+  ALTER TABLE checkout_sessions ADD COLUMN cancel_url TEXT;
+  `,
 ];
