@@ -1,6 +1,5 @@
 // `npm run reconcile`: applies events missed since the last one processed (e.g. after downtime).
 import { parseEnv } from '../server/config.ts';
-import { loadCatalog } from '../server/services/catalog.ts';
 import { createServices } from '../server/services/index.ts';
 import { reconcile } from '../server/services/reconcile.ts';
 import { createStripeClient, stripeTargetFromEnv } from '../server/stripe/client.ts';
@@ -13,8 +12,8 @@ const stripe = createStripeClient(
 const db = openDatabase(env.DATABASE_PATH);
 const storage = createStorage(db);
 const { webhooks } = createServices(stripe, storage, {
-  catalog: loadCatalog(env.PLANS_FILE),
-  priceIds: env as unknown as Record<string, string | undefined>,
+  catalog: env.catalog,
+  priceIds: env.priceIds,
   appUrl: env.APP_URL ?? `http://localhost:${env.PORT}`,
   allowedOrigins: env.ALLOWED_ORIGINS,
   webhookSecrets: [],

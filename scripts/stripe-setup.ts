@@ -4,7 +4,6 @@
 // the webhook endpoint. Run it again at any time: it changes only what differs.
 import { parseArgs } from 'node:util';
 import { ConfigError, parseEnv } from '../server/config.ts';
-import { loadCatalog } from '../server/services/catalog.ts';
 import {
   createStripeClient,
   STRIPE_API_VERSION,
@@ -81,12 +80,12 @@ if (args.help) {
 }
 const webhookUrl = webhookUrlOf(args['webhook-url']);
 let env: ReturnType<typeof parseEnv>;
-let catalog: ReturnType<typeof loadCatalog>;
+let catalog: ReturnType<typeof parseEnv>['catalog'];
 try {
   // Setup runs before the server's production settings exist (it prints some of them), so the
   // environment is read without the production checks.
   env = parseEnv({ ...process.env, NODE_ENV: undefined });
-  catalog = loadCatalog(env.PLANS_FILE);
+  catalog = env.catalog;
 } catch (error) {
   if (error instanceof ConfigError) fail(error.message);
   throw error;

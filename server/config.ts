@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import type { Catalog } from '../shared/index.ts';
+import { loadCatalog } from './services/catalog.ts';
 
 const blankIsUnset = (value: unknown) => (value === '' ? undefined : value);
 
@@ -13,7 +15,7 @@ const requiredInProduction = <T extends z.ZodType>(schema: T, production: boolea
       )
     : optional(schema);
 
-const priceId = optional(z.string().regex(/^price_\w+$/, 'must be a Stripe price id (price_…)'));
+const PRICE_ID = /^price_\w+$/;
 
 /**
  * One entry of ALLOWED_ORIGINS, reduced to its origin. Browsers send `Origin: null` from sandboxed
@@ -82,12 +84,7 @@ const envSchema = (production: boolean) =>
         .url({ protocol: /^https?$/ })
         .refine((url) => new URL(url).pathname === '/', 'must be an origin, with no path'),
     ),
-    STRIPE_WEEKLY_PRICE_ID: priceId,
-    STRIPE_ONE_TIME_PRICE_ID: priceId,
-    STRIPE_BASIC_MONTHLY_PRICE_ID: priceId,
-    STRIPE_BASIC_ANNUAL_PRICE_ID: priceId,
-    STRIPE_PRO_MONTHLY_PRICE_ID: priceId,
-    STRIPE_PRO_ANNUAL_PRICE_ID: priceId,
+    // The price variables are the catalog's own (`priceEnv`), read by `pricesOf` below.
     PLANS_FILE: optional(z.string().min(1)),
     ALLOWED_ORIGINS: z
       .string()
@@ -110,15 +107,51 @@ const envSchema = (production: boolean) =>
     TRUST_PROXY_HOPS: z.coerce.number().int().min(0).max(10).default(0),
   });
 
-export type Env = z.infer<ReturnType<typeof envSchema>>;
+export type Env = z.infer<ReturnType<typeof envSchema>> & {
+  /** PLANS_FILE's catalog, or the built-in one. */
+  catalog: Catalog;
+  /** The Stripe price id in each catalog price variable that is set, by variable name. */
+  priceIds: Readonly<Record<string, string>>;
+};
 
 export class ConfigError extends Error {
   override name = 'ConfigError';
 }
 
-/** Parses the environment once; every problem is named so the operator can fix them all at once. */
+/**
+ * Parses the environment once, the plan catalog and its price variables included, for the server
+ * and the scripts alike; every problem is named so the operator can fix them all at once.
+ */
 export function parseEnv(env: Record<string, string | undefined>): Env {
-  return parseWith(envSchema(env.NODE_ENV === 'production'), env);
+  const settings = envSchema(env.NODE_ENV === 'production').safeParse(env);
+  const plans = plansOf(env);
+  if (settings.success && 'catalog' in plans) return { ...settings.data, ...plans };
+  const problems = settings.success ? [] : settings.error.issues.map(problemLine);
+  throw invalid([...problems, ...('problems' in plans ? plans.problems : [])]);
+}
+
+/**
+ * The catalog and the price ids its entries name. A catalog's `priceEnv` may name any variable,
+ * so they are read from the raw environment, whose unknown keys the schema above drops.
+ */
+function plansOf(
+  env: Record<string, string | undefined>,
+): Pick<Env, 'catalog' | 'priceIds'> | { problems: string[] } {
+  let catalog: Catalog;
+  try {
+    catalog = loadCatalog(env.PLANS_FILE || undefined);
+  } catch (error) {
+    return { problems: [`  ${(error as Error).message.replaceAll('\n', '\n  ')}`] };
+  }
+  const priceIds: Record<string, string> = {};
+  const problems: string[] = [];
+  for (const name of new Set(catalog.map((entry) => entry.priceEnv))) {
+    const value = env[name];
+    if (!value) continue;
+    if (PRICE_ID.test(value)) priceIds[name] = value;
+    else problems.push(`  ${name}: must be a Stripe price id (price_…)`);
+  }
+  return problems.length > 0 ? { problems } : { catalog, priceIds };
 }
 
 /** What minting an access token needs (`npm run token`), read as the server reads it. */
@@ -134,6 +167,9 @@ export function parseTokenEnv(env: Record<string, string | undefined>) {
 function parseWith<S extends z.ZodType>(schema: S, env: Record<string, string | undefined>) {
   const result = schema.safeParse(env);
   if (result.success) return result.data;
-  const lines = result.error.issues.map((issue) => `  ${issue.path.join('.')}: ${issue.message}`);
-  throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
+  throw invalid(result.error.issues.map(problemLine));
 }
+
+const problemLine = (issue: z.core.$ZodIssue) => `  ${issue.path.join('.')}: ${issue.message}`;
+
+const invalid = (lines: string[]) => new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);

@@ -9,7 +9,6 @@ import type { AccessTokenOptions } from './http/auth.ts';
 import { ConfigError, type Env } from './config.ts';
 import { startLocalStripe, type LocalStripe } from './local-stripe/index.ts';
 import { WEBHOOK_PATH } from './routes/webhooks.ts';
-import { loadCatalog } from './services/catalog.ts';
 import { createStripeClient, stripeHostOf } from './stripe/client.ts';
 import { createStorage, openDatabase, type Storage } from './storage/index.ts';
 
@@ -90,7 +89,6 @@ export async function startServer(env: Env, options: StartOptions = {}): Promise
       'Invalid configuration:\n  STRIPE_WEBHOOK_SECRET: required with a real STRIPE_SECRET_KEY',
     );
   }
-  const catalog = loadCatalog(env.PLANS_FILE);
   const webhookSecret =
     env.STRIPE_WEBHOOK_SECRET ??
     `whsec_${randomBytes(24).toString('base64url').replace(/[-_]/g, '0')}`;
@@ -162,8 +160,8 @@ export async function startServer(env: Env, options: StartOptions = {}): Promise
       serverApiKey: env.SERVER_API_KEY,
       webhookSecrets: secretsFrom(webhookSecret),
       httpsReturnUrls: env.NODE_ENV === 'production',
-      catalog,
-      priceIds: env as unknown as Record<string, string | undefined>,
+      catalog: env.catalog,
+      priceIds: env.priceIds,
       widgetDir: fileURLToPath(new URL('../dist/', import.meta.url)),
       rateLimits: {
         perUser: env.RATE_LIMIT_PER_MINUTE,

@@ -6,7 +6,6 @@ import {
   type PlanPrice,
   type PlansResponse,
 } from '../../shared/index.ts';
-import { ConfigError } from '../config.ts';
 
 export const defaultCatalog: Catalog = Catalog.parse([
   {
@@ -65,13 +64,14 @@ export const defaultCatalog: Catalog = Catalog.parse([
   },
 ]);
 
+/** The catalog in PLANS_FILE, or the built-in one; parseEnv names what is wrong with the file. */
 export function loadCatalog(plansFile: string | undefined): Catalog {
   if (!plansFile) return defaultCatalog;
   let json: unknown;
   try {
     json = JSON.parse(readFileSync(plansFile, 'utf8'));
   } catch (error) {
-    throw new ConfigError(
+    throw new Error(
       `PLANS_FILE ${plansFile} could not be read as JSON: ${(error as Error).message}`,
     );
   }
@@ -80,9 +80,7 @@ export function loadCatalog(plansFile: string | undefined): Catalog {
     const lines = result.error.issues.map(
       (issue) => `  [${issue.path.join('.')}] ${issue.message}`,
     );
-    throw new ConfigError(
-      `PLANS_FILE ${plansFile} is not a valid plan catalog:\n${lines.join('\n')}`,
-    );
+    throw new Error(`PLANS_FILE ${plansFile} is not a valid plan catalog:\n${lines.join('\n')}`);
   }
   return result.data;
 }
@@ -113,7 +111,8 @@ export class PriceBook {
   constructor(
     private readonly stripe: Stripe,
     readonly catalog: Catalog,
-    private readonly env: Record<string, string | undefined>,
+    /** The Stripe price id in each catalog price variable that is set, by variable name. */
+    private readonly priceIds: Readonly<Record<string, string | undefined>>,
     private readonly ttlMs = 5 * 60_000,
   ) {}
 
@@ -192,7 +191,7 @@ export class PriceBook {
     const byLookupKey: CatalogEntry[] = [];
     await Promise.all(
       this.catalog.map(async (entry) => {
-        const priceId = this.env[entry.priceEnv];
+        const priceId = this.priceIds[entry.priceEnv];
         if (!priceId) {
           byLookupKey.push(entry);
           return;

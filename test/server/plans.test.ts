@@ -4,7 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { PlansResponse, PromotionCheck } from '../../shared/index.ts';
+import { startLocalStripe } from '../../server/local-stripe/index.ts';
 import { defaultCatalog } from '../../server/services/catalog.ts';
+import { createStripeClient } from '../../server/stripe/client.ts';
 import { request, startStack, type Stack } from '../support/stack.ts';
 
 describe('GET /api/plans and GET /api/promotion-codes/{code}', () => {
@@ -83,9 +85,33 @@ describe('GET /api/plans and GET /api/promotion-codes/{code}', () => {
   });
 });
 
+/** A price made in a local Stripe database before the server starts, as a merchant makes one. */
+async function priceMadeBeforeStart(stripeDatabasePath: string): Promise<string> {
+  const prepared = await startLocalStripe({ databasePath: stripeDatabasePath, log: () => {} });
+  try {
+    const stripe = createStripeClient({
+      secretKey: prepared.secretKey,
+      local: prepared.clientOptions,
+    });
+    const pro = await stripe.prices.list({ lookup_keys: ['plan_professional'] });
+    const price = await stripe.prices.create({
+      product: pro.data[0]!.product as string,
+      currency: 'usd',
+      unit_amount: 2500,
+      recurring: { interval: 'month' },
+    });
+    return price.id;
+  } finally {
+    await prepared.close();
+  }
+}
+
 describe("a site owner's own plan catalog", () => {
-  it('sells only what PLANS_FILE lists, and treats an inactive entry as not for sale', async () => {
-    const file = join(mkdtempSync(join(tmpdir(), 'tilldrop-plans-')), 'plans.json');
+  it('sells only what PLANS_FILE lists, at the price its own price variable names, and treats an inactive entry as not for sale', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tilldrop-plans-'));
+    const file = join(dir, 'plans.json');
+    const stripeDatabasePath = join(dir, 'local-stripe.sqlite');
+    const priceId = await priceMadeBeforeStart(stripeDatabasePath);
     writeFileSync(
       file,
       JSON.stringify([
@@ -108,7 +134,13 @@ describe("a site owner's own plan catalog", () => {
         },
       ]),
     );
-    const stack = await startStack({ env: { PLANS_FILE: file } });
+    const stack = await startStack({
+      env: {
+        PLANS_FILE: file,
+        LOCAL_STRIPE_DATABASE_PATH: stripeDatabasePath,
+        MY_PRO_PRICE: priceId,
+      },
+    });
     try {
       const token = await stack.tokenFor('owner');
 
@@ -123,15 +155,39 @@ describe("a site owner's own plan catalog", () => {
       });
 
       assert.deepEqual(
-        plans.body.plans.map((p: { id: string }) => p.id),
-        ['pro-monthly'],
+        plans.body.plans.map((p: { id: string; amount: number }) => [p.id, p.amount]),
+        [['pro-monthly', 2500]],
       );
       assert.equal(inactive.status, 404);
       assert.deepEqual(inactive.body, { success: false, message: 'Plan not found or inactive' });
       assert.equal(sold.status, 200);
+      const lines = await stack.stripe.checkout.sessions.listLineItems(sold.body.data.checkoutId);
+      assert.equal(lines.data[0]!.price!.id, priceId);
     } finally {
       await stack.close();
     }
+  });
+
+  it('refuses to start when a price variable of PLANS_FILE holds no price id, naming the variable', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'tilldrop-plans-')), 'plans.json');
+    writeFileSync(
+      file,
+      JSON.stringify([
+        {
+          id: 'pro-monthly',
+          plan: 'PRO',
+          billing: 'monthly',
+          mode: 'subscription',
+          priceEnv: 'MY_PRO_PRICE',
+          lookupKey: 'plan_professional',
+        },
+      ]),
+    );
+
+    await assert.rejects(
+      startStack({ env: { PLANS_FILE: file, MY_PRO_PRICE: 'prod_0123456789' } }),
+      /MY_PRO_PRICE: must be a Stripe price id \(price_…\)/,
+    );
   });
 
   it('refuses to start with a malformed PLANS_FILE, naming the problem', async () => {
