@@ -1,14 +1,14 @@
 // Checkout creation through our server, beside the local Stripe's own endpoint called directly
 // with the request our server would send for the same purchase.
 import { randomUUID } from 'node:crypto';
-import type autocannon from 'autocannon';
-import { LocalStripeControl } from '../server/local-stripe/control-client.ts';
+import Database from 'better-sqlite3';
+import { sessionsApi } from '../shared/index.ts';
 import { STRIPE_API_VERSION, type Stripe } from '../server/stripe/client.ts';
+import { asBuyer, BuyerPool, newBuyerCheckout, type Checkout } from './buyers.ts';
 import { load, type LoadResult } from './load.ts';
-import type { Tilldrop } from './processes.ts';
+import { BENCH_APP_URL, type Tilldrop } from './processes.ts';
 import type { Row } from './report.ts';
-import { figure, repeat } from './stats.ts';
-import { localStripeClient } from './stripe.ts';
+import { figure, inParallel, median, repeat } from './stats.ts';
 
 export interface CheckoutOptions {
   runs: number;
@@ -23,70 +23,78 @@ const PLANS = {
 } as const;
 type Plan = (typeof PLANS)[keyof typeof PLANS];
 
-interface Side {
-  (run: { seconds?: number; amount?: number; connections: number }): Promise<LoadResult>;
+interface Run {
+  seconds?: number;
+  amount?: number;
+  connections: number;
 }
 
-export async function checkoutBench(server: Tilldrop, options: CheckoutOptions): Promise<Row[]> {
-  const { apiUrl, localStripeUrl, localStripeKey } = server.ready;
-  const stripe = localStripeClient(localStripeUrl, localStripeKey);
-  // A new customer makes the local Stripe send customer.created back into this same process, in
-  // the middle of the request being timed; real Stripe does that work on its own machines, later.
-  // Webhook ingest has a benchmark of its own.
-  await new LocalStripeControl(localStripeUrl).holdWebhooks(true);
-  const priceIds = {
-    weekly: await priceIdFor(stripe, 'weekly'),
-    'one-time': await priceIdFor(stripe, 'one-time'),
-  };
-  let buyers = 0;
-  const buyersWithCustomer: string[] = [];
+/** One side of a comparison, run as the scenario `label`. */
+type Side = (label: string) => Promise<LoadResult>;
 
-  // A new user per request: our server reuses an open session for the same user and plan, and
-  // every request here must really create one (and, for a new buyer, a Stripe customer first).
-  const newBuyers: Side = (run) =>
-    load({
-      ...target(apiUrl, run),
-      requests: [
-        {
-          ...ourRequest,
-          setupRequest: (request, context) => {
-            context.userId = `bench-buyer-${++buyers}`;
-            return {
-              ...request,
-              body: JSON.stringify({ userId: context.userId, planId: PLANS.weekly.id }),
-            };
+export async function checkoutBench(server: Tilldrop, options: CheckoutOptions): Promise<Row[]> {
+  const { apiUrl, stripe } = server;
+  // A new customer makes the local Stripe send customer.created to our server in the middle of
+  // the request being timed; real Stripe does that work on its own machines, later. Webhook
+  // ingest has a benchmark of its own.
+  await stripe.control.holdWebhooks(true);
+  const priceIds = {
+    weekly: await priceIdFor(stripe.client, 'weekly'),
+    'one-time': await priceIdFor(stripe.client, 'one-time'),
+  };
+  const newcomers = new BuyerPool(server.tokens, 'bench-buyer');
+  const served: Checkout[] = [];
+  let mostSent = 0;
+
+  // A new buyer per request: our server reuses an open session for the same buyer and plan, and
+  // every request here must really create one (and a Stripe customer first).
+  const newBuyers =
+    (run: Run): Side =>
+    async (label) => {
+      // Twice the most any run has sent, so the pool never runs dry while a run is timed.
+      await newcomers.fill(Math.max(2 * mostSent, (run.seconds ?? 1) * 1000));
+      const result = await load(label, {
+        ...target(apiUrl, run),
+        requests: [
+          newBuyerCheckout(newcomers, PLANS.weekly.id, (checkout) => served.push(checkout)),
+        ],
+      });
+      mostSent = Math.max(mostSent, result.ok);
+      return result;
+    };
+
+  // Buyers whose customer exists and whose last checkout has expired: exactly the one Stripe call
+  // made directly.
+  const comingBack: Checkout[] = [];
+  const returningBuyers =
+    (run: Run): Side =>
+    (label) =>
+      load(label, {
+        ...target(apiUrl, run),
+        requests: [
+          {
+            method: 'POST',
+            path: sessionsApi.createCheckoutSession.path,
+            setupRequest: (request) => {
+              const { buyer } = comingBack.pop() ?? fail('no returning buyer left');
+              const body = JSON.stringify({ userId: buyer.userId, planId: PLANS['one-time'].id });
+              return { ...request, headers: asBuyer(buyer), body };
+            },
           },
-          onResponse: (status, _body, context) => {
-            if (status === 200) buyersWithCustomer.push(context.userId as string);
-          },
-        },
-      ],
-    });
-  // Buyers whose Stripe customer exists: one Stripe call, exactly the one made directly.
-  const returningBuyers: Side = (run) =>
-    load({
-      ...target(apiUrl, run),
-      requests: [
-        {
-          ...ourRequest,
-          setupRequest: (request) => ({
-            ...request,
-            body: JSON.stringify({
-              userId: buyersWithCustomer.pop(),
-              planId: PLANS['one-time'].id,
-            }),
-          }),
-        },
-      ],
-    });
+        ],
+      });
 
   // The direct side names an existing customer, as our server always does.
-  const customerId = (await stripe.customers.create({ metadata: { userId: 'bench-direct' } })).id;
+  const customerId = (
+    await stripe.client.customers.create({ metadata: { userId: 'bench-direct', verified: 'true' } })
+  ).id;
+  const instanceId = installationIdOf(server.databasePath);
+  let directBuyers = 0;
   const direct =
-    (plan: Plan): Side =>
-    (run) =>
-      load({
-        ...target(localStripeUrl, run),
+    (plan: Plan, run: Run): Side =>
+    (label) =>
+      load(label, {
+        ...target(stripe.url, run),
         requests: [
           {
             method: 'POST',
@@ -94,92 +102,107 @@ export async function checkoutBench(server: Tilldrop, options: CheckoutOptions):
             setupRequest: (request) => ({
               ...request,
               headers: {
-                authorization: `Bearer ${localStripeKey}`,
+                authorization: `Bearer ${stripe.secretKey}`,
                 'content-type': 'application/x-www-form-urlencoded',
                 'stripe-version': STRIPE_API_VERSION,
-                'idempotency-key': randomUUID(),
+                'idempotency-key': `tilldrop-checkout-${randomUUID()}`,
               },
-              body: sessionForm(
+              body: sessionForm({
                 plan,
-                priceIds[plan.id],
+                priceId: priceIds[plan.id],
                 customerId,
-                `bench-direct-${++buyers}`,
-                apiUrl,
-              ),
+                userId: `bench-direct-${++directBuyers}`,
+                instanceId,
+              }),
             }),
           },
         ],
       });
 
-  const c = options.connections;
-  const seconds = options.seconds;
-  const rows: Row[] = [];
-  const single = await compare(options.runs, (ours) =>
-    (ours ? newBuyers : direct(PLANS.weekly))({ seconds, connections: 1 }),
+  const { seconds, connections: c } = options;
+  const one = { seconds, connections: 1 };
+  const many = { seconds, connections: c };
+  const singleLabels = { group: 'checkout, 1 conn', ours: 'new buyer', direct: 'weekly' };
+  const single = await compare(
+    options.runs,
+    singleLabels,
+    newBuyers(one),
+    direct(PLANS.weekly, one),
   );
-  rows.push(
-    ...describe(
-      single,
-      { group: 'checkout, 1 conn', ours: 'new buyer', direct: 'weekly' },
-      { target: true },
-    ),
+  const loadedLabels = { group: `checkout, ${c} conn`, ours: 'new buyer', direct: 'weekly' };
+  const loaded = await compare(
+    options.runs,
+    loadedLabels,
+    newBuyers(many),
+    direct(PLANS.weekly, many),
   );
-  const loaded = await compare(options.runs, (ours) =>
-    (ours ? newBuyers : direct(PLANS.weekly))({ seconds, connections: c }),
+
+  // As many returning buyers per run as new ones came in a run of `seconds` at one connection,
+  // shared out between the runs and a warm-up (autocannon builds one request more than it sends).
+  const perRun = Math.round(seconds * median(single.map((pair) => pair.ours.perSecond)));
+  const amount = Math.min(perRun, Math.floor(served.length / (options.runs + 1)) - 1);
+  if (amount < 1) fail(`only ${served.length} new buyers were served, too few to come back`);
+  comingBack.push(...served.splice(0, (options.runs + 1) * (amount + 1)));
+  await expireCheckouts(server, comingBack);
+  const returningLabels = {
+    group: 'checkout, 1 conn',
+    ours: 'returning buyer',
+    direct: 'one-time',
+  };
+  const returning = await compare(
+    options.runs,
+    returningLabels,
+    returningBuyers({ amount, connections: 1 }),
+    direct(PLANS['one-time'], { amount, connections: 1 }),
   );
-  rows.push(
-    ...describe(
-      loaded,
-      { group: `checkout, ${c} conn`, ours: 'new buyer', direct: 'weekly' },
-      { saturated: true },
-    ),
-  );
-  // Every new buyer above now has a customer; share them out between the runs and a warm-up
-  // (autocannon builds one request more than it sends).
-  const amount = Math.floor(buyersWithCustomer.length / (options.runs + 1)) - 1;
-  const returning = await compare(options.runs, (ours) =>
-    (ours ? returningBuyers : direct(PLANS['one-time']))({ amount, connections: 1 }),
-  );
-  rows.push(
-    ...describe(
-      returning,
-      { group: 'checkout, 1 conn', ours: 'returning buyer', direct: 'one-time' },
-      {},
-    ),
-  );
-  return rows;
+
+  return [
+    ...describe(single, singleLabels, { target: true }),
+    ...describe(loaded, loadedLabels, { saturated: true }),
+    ...describe(returning, returningLabels, {}),
+  ];
 }
 
-const ourRequest: autocannon.RequestStep = {
-  method: 'POST',
-  path: '/api/create-checkout-session',
-  headers: { 'content-type': 'application/json' },
-};
-
-function target(url: string, run: { seconds?: number; amount?: number; connections: number }) {
+function target(url: string, run: Run) {
   // autocannon refuses an explicit `duration: undefined`.
   return run.amount
     ? { url, connections: run.connections, amount: run.amount }
     : { url, connections: run.connections, duration: run.seconds };
 }
 
+/**
+ * Stripe expires a checkout left open, and says so with checkout.session.expired; our server then
+ * knows the buyer has none open, and a buyer who comes back costs one Stripe call, not an expiry
+ * first. Webhooks flow while this happens, and are held again after.
+ */
+async function expireCheckouts(server: Tilldrop, checkouts: Checkout[]): Promise<void> {
+  const { client, control } = server.stripe;
+  const ids = JSON.stringify(checkouts.map((checkout) => checkout.sessionId));
+  const db = new Database(server.databasePath, { readonly: true, fileMustExist: true });
+  const stillOpen = db.prepare<[string], { n: number }>(
+    `SELECT COUNT(*) AS n FROM checkout_sessions
+     WHERE status = 'open' AND id IN (SELECT value FROM json_each(?))`,
+  );
+  try {
+    await control.holdWebhooks(false);
+    await inParallel(checkouts, 8, ({ sessionId }) => client.checkout.sessions.expire(sessionId));
+    const deadline = Date.now() + 10_000 + 10 * checkouts.length;
+    while (stillOpen.get(ids)!.n > 0) {
+      if (Date.now() > deadline)
+        throw new Error(
+          `checkout: ${stillOpen.get(ids)!.n} of ${checkouts.length} expired checkouts still open on our server`,
+        );
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  } finally {
+    db.close();
+    await control.holdWebhooks(true);
+  }
+}
+
 interface Pair {
   ours: LoadResult;
   direct: LoadResult;
-}
-
-/** A warm-up of each side, then `runs` pairs, alternating which side goes first against drift. */
-async function compare(
-  runs: number,
-  side: (ours: boolean) => Promise<LoadResult>,
-): Promise<Pair[]> {
-  await side(true);
-  await side(false);
-  return repeat(runs, async (run) => {
-    const first = await side(run % 2 === 0);
-    const second = await side(run % 2 !== 0);
-    return run % 2 === 0 ? { ours: first, direct: second } : { ours: second, direct: first };
-  });
 }
 
 /** How a comparison is named: `checkout, 1 conn · Tilldrop, new buyer p50`. */
@@ -191,30 +214,42 @@ interface Labels {
   direct: string;
 }
 
+const oursName = (labels: Labels) => `Tilldrop, ${labels.ours}`;
+const directName = (labels: Labels) => `local Stripe direct, ${labels.direct}`;
+
+/** A warm-up of each side, then `runs` pairs, alternating which side goes first against drift. */
+async function compare(runs: number, labels: Labels, ours: Side, direct: Side): Promise<Pair[]> {
+  const side = (isOurs: boolean) =>
+    isOurs
+      ? ours(`${labels.group} · ${oursName(labels)}`)
+      : direct(`${labels.group} · ${directName(labels)}`);
+  await side(true);
+  await side(false);
+  return repeat(runs, async (run) => {
+    const first = await side(run % 2 === 0);
+    const second = await side(run % 2 !== 0);
+    return run % 2 === 0 ? { ours: first, direct: second } : { ours: second, direct: first };
+  });
+}
+
 function describe(
   pairs: Pair[],
   labels: Labels,
   flags: { target?: boolean; saturated?: boolean },
 ): Row[] {
   const rows = (name: string, pick: (pair: Pair) => LoadResult): Row[] => {
-    const failed = pairs.reduce((sum, pair) => sum + pick(pair).failed, 0);
     const figureOf = (value: (result: LoadResult) => number) =>
       figure(pairs.map((pair) => value(pick(pair))));
     return [
-      {
-        name: `${labels.group} · ${name}`,
-        unit: 'req/s',
-        value: figureOf((result) => result.perSecond),
-        note: failed ? `${failed} failed` : undefined,
-      },
+      { name: `${labels.group} · ${name}`, unit: 'req/s', value: figureOf((r) => r.perSecond) },
       { name: `${labels.group} · ${name} p50`, unit: 'ms', value: figureOf((r) => r.p50) },
       { name: `${labels.group} · ${name} p99`, unit: 'ms', value: figureOf((r) => r.p99) },
     ];
   };
   const overhead = figure(pairs.map((pair) => pair.ours.p50 - pair.direct.p50));
   return [
-    ...rows(`Tilldrop, ${labels.ours}`, (pair) => pair.ours),
-    ...rows(`local Stripe direct, ${labels.direct}`, (pair) => pair.direct),
+    ...rows(oursName(labels), (pair) => pair.ours),
+    ...rows(directName(labels), (pair) => pair.direct),
     {
       name: `${labels.group} · overhead at p50, ${labels.ours}`,
       unit: 'ms',
@@ -232,29 +267,45 @@ async function priceIdFor(stripe: Stripe, lookupKey: string) {
   return price.id;
 }
 
-/** The parameters CheckoutService sends for a buyer without a promotion code. */
-function sessionForm(
-  plan: Plan,
-  priceId: string,
-  customerId: string,
-  userId: string,
-  appUrl: string,
-) {
-  const metadata = { userId, planId: plan.id, plan: plan.plan, billing: plan.billing };
+/** The id our server tags its sessions with, so the direct side's metadata is the same size. */
+function installationIdOf(databasePath: string): string {
+  const db = new Database(databasePath, { readonly: true, fileMustExist: true });
+  try {
+    return db.prepare<[], { id: string }>('SELECT id FROM installation').get()!.id;
+  } finally {
+    db.close();
+  }
+}
+
+/** The parameters CheckoutService sends for a signed-in buyer without a promotion code. */
+function sessionForm(options: {
+  plan: Plan;
+  priceId: string;
+  customerId: string;
+  userId: string;
+  instanceId: string;
+}) {
+  const { plan, userId } = options;
+  const metadata = {
+    userId,
+    verified: 'true',
+    planId: plan.id,
+    plan: plan.plan,
+    billing: plan.billing,
+    tilldropInstance: options.instanceId,
+  };
   return formEncode({
     mode: plan.mode,
-    line_items: [{ price: priceId, quantity: 1 }],
-    customer: customerId,
+    line_items: [{ price: options.priceId, quantity: 1 }],
+    customer: options.customerId,
     client_reference_id: userId,
     metadata,
     ...(plan.mode === 'subscription'
       ? { subscription_data: { metadata } }
       : { payment_intent_data: { metadata } }),
-    allow_promotion_codes: true,
     allowed_payment_method_types: ['card'],
-    success_url: `${appUrl}/subscription/success?session_id={CHECKOUT_SESSION_ID}`,
-    cancel_url: `${appUrl}/subscription?canceled=true`,
-    expires_at: Math.floor(Date.now() / 1000) + 24 * 60 * 60 - 60,
+    success_url: `${BENCH_APP_URL}/subscription/success?session_id={CHECKOUT_SESSION_ID}`,
+    cancel_url: `${BENCH_APP_URL}/subscription?canceled=true`,
   });
 }
 
@@ -273,4 +324,8 @@ function formEncode(data: Record<string, unknown>): string {
   };
   for (const [key, value] of Object.entries(data)) add(key, value);
   return pairs.join('&');
+}
+
+function fail(message: string): never {
+  throw new Error(`checkout: ${message}`);
 }

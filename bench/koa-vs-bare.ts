@@ -14,7 +14,7 @@ export interface KoaOptions {
 }
 
 export async function koaVsBareBench(server: Tilldrop, options: KoaOptions): Promise<Row[]> {
-  const plansUrl = `${server.ready.apiUrl}/api/plans`;
+  const plansUrl = `${server.apiUrl}/api/plans`;
   // The first answer loads the prices from Stripe; every later one comes from the price cache.
   const response = await fetch(plansUrl);
   if (!response.ok) throw new Error(`GET /api/plans answered ${response.status}`);
@@ -28,10 +28,12 @@ export async function koaVsBareBench(server: Tilldrop, options: KoaOptions): Pro
     BARE_RESPONSE: JSON.stringify(captured),
   });
   try {
-    const run = (url: string, seconds: number) =>
-      load({ url, connections: options.connections, duration: seconds });
-    const koa = (seconds: number) => run(plansUrl, seconds);
-    const plain = (seconds: number) => run(`${bare.ready.url}/api/plans`, seconds);
+    const c = options.connections;
+    const run = (label: string, url: string, seconds: number) =>
+      load(`GET /api/plans, ${c} conn · ${label}`, { url, connections: c, duration: seconds });
+    const koa = (seconds: number) => run('Koa stack', plansUrl, seconds);
+    const plain = (seconds: number) =>
+      run('same response, bare node:http', `${bare.ready.url}/api/plans`, seconds);
     await koa(1);
     await plain(1);
     const pairs = await repeat(options.runs, async (index) => {
@@ -47,14 +49,12 @@ export async function koaVsBareBench(server: Tilldrop, options: KoaOptions): Pro
       return { koa: k, bare: b };
     });
     const ratio = figure(pairs.map((pair) => (100 * pair.koa.perSecond) / pair.bare.perSecond));
-    const c = options.connections;
-    const failed = pairs.reduce((sum, pair) => sum + pair.koa.failed + pair.bare.failed, 0);
     return [
       {
         name: `GET /api/plans, ${c} conn · Koa stack`,
         unit: 'req/s',
         value: figure(pairs.map((pair) => pair.koa.perSecond)),
-        note: `${body.length} B of JSON, ${Object.keys(headers).length} headers${failed ? `, ${failed} failed` : ''}`,
+        note: `${body.length} B of JSON, ${Object.keys(headers).length} headers`,
       },
       {
         name: `GET /api/plans, ${c} conn · same response, bare node:http`,

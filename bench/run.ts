@@ -1,5 +1,6 @@
 // `npm run bench [section…]`: every figure as the median of several runs, printed as a table and
 // written to bench/results.json. Sections: checkout, webhooks, koa, cold-start, widget.
+// BENCH_QUICK=1 runs each once and briefly, to see that every section runs; it writes no results.
 import { writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { checkoutBench } from './checkout.ts';
@@ -10,9 +11,10 @@ import { table, type Row } from './report.ts';
 import { webhookBench } from './webhooks.ts';
 import { widgetRenderBench, widgetSizeBench } from './widget.ts';
 
+const QUICK = process.env.BENCH_QUICK === '1';
 /** Runs per figure and seconds per run: long enough to settle, short enough for a few minutes in all. */
-const RUNS = 3;
-const SECONDS = 4;
+const RUNS = QUICK ? 1 : 3;
+const SECONDS = QUICK ? 1 : 4;
 const CONNECTIONS = 10;
 
 /** Each section on a server of its own, so one section's rows never slow the next. */
@@ -32,7 +34,7 @@ const SECTIONS: Record<string, () => Promise<Row[]>> = {
   webhooks: onServer((server) =>
     webhookBench(server, {
       runs: RUNS,
-      eventsPerRun: 9000,
+      eventsPerRun: QUICK ? 600 : 9000,
       duplicateShare: 0.2,
       connections: CONNECTIONS,
     }),
@@ -40,10 +42,10 @@ const SECTIONS: Record<string, () => Promise<Row[]>> = {
   koa: onServer((server) =>
     koaVsBareBench(server, { runs: RUNS, seconds: SECONDS, connections: CONNECTIONS }),
   ),
-  'cold-start': () => coldStartBench({ runs: 5 }),
+  'cold-start': () => coldStartBench({ runs: QUICK ? 1 : 5 }),
   widget: onServer(async (server) => [
     ...widgetSizeBench(),
-    ...(await widgetRenderBench(server, { runs: 7 })),
+    ...(await widgetRenderBench(server, { runs: QUICK ? 2 : 7 })),
   ]),
 };
 
@@ -57,7 +59,7 @@ if (unknown.length) {
 }
 
 const machine = `${cpus().length} × ${cpus()[0]?.model.trim() ?? 'unknown CPU'}, ${Math.round(totalmem() / 2 ** 30)} GB, Node ${process.version}`;
-console.log(`Tilldrop benchmarks on ${machine}\n`);
+console.log(`Tilldrop benchmarks${QUICK ? ' (quick: one short run each)' : ''} on ${machine}\n`);
 const started = Date.now();
 const rows: Row[] = [];
 for (const [name, bench] of Object.entries(SECTIONS)) {
@@ -68,7 +70,9 @@ for (const [name, bench] of Object.entries(SECTIONS)) {
 console.log(`\n${table(rows)}\n`);
 console.log(`${Math.round((Date.now() - started) / 1000)} s in all.`);
 
-writeFileSync(
-  new URL('./results.json', import.meta.url),
-  `${JSON.stringify({ date: new Date().toISOString(), machine, runs: RUNS, seconds: SECONDS, connections: CONNECTIONS, rows }, null, 2)}\n`,
-);
+// A quick run's figures are too rough to keep, and must not replace a real run's.
+if (!QUICK)
+  writeFileSync(
+    new URL('./results.json', import.meta.url),
+    `${JSON.stringify({ date: new Date().toISOString(), machine, runs: RUNS, seconds: SECONDS, connections: CONNECTIONS, rows }, null, 2)}\n`,
+  );

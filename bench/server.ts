@@ -1,5 +1,5 @@
 // The server under test, in a process of its own so the load generator never shares its event
-// loop. Configured through the environment like `npm start`; reports its addresses over IPC.
+// loop. Configured through the environment like `npm start`; reports its address over IPC.
 import pino from 'pino';
 import { parseEnv } from '../server/config.ts';
 import { startServer } from '../server/runtime.ts';
@@ -7,9 +7,6 @@ import { widgetPageRoutes } from './widget-page.ts';
 
 export interface ServerReady {
   apiUrl: string;
-  localStripeUrl: string;
-  localStripeKey: string;
-  webhookSecret: string;
 }
 
 const env = parseEnv(process.env);
@@ -17,11 +14,6 @@ const running = await startServer(env, {
   logger: pino({ level: env.LOG_LEVEL }),
   extraRoutes: () => [widgetPageRoutes()],
 });
-const ready: ServerReady = {
-  apiUrl: running.url,
-  localStripeUrl: running.localStripe!.url,
-  localStripeKey: running.localStripe!.secretKey,
-  webhookSecret: running.webhookSecret,
-};
+const ready: ServerReady = { apiUrl: running.url };
 process.send!({ ready });
 process.once('disconnect', () => void running.close().then(() => process.exit(0)));

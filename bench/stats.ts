@@ -30,3 +30,16 @@ export async function repeat<T>(times: number, run: (index: number) => Promise<T
   for (let index = 0; index < times; index++) results.push(await run(index));
   return results;
 }
+
+/** Runs `task` on every item, `limit` at a time: for setting up a run, never for timing one. */
+export async function inParallel<T>(
+  items: readonly T[],
+  limit: number,
+  task: (item: T) => Promise<unknown>,
+): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) await task(items[next++]!);
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+}

@@ -47,7 +47,7 @@ export async function widgetRenderBench(
   options: { runs: number },
 ): Promise<Row[]> {
   const browser = await launchChromium();
-  const pageUrl = `${server.ready.apiUrl}${WIDGET_PAGE_PATH}`;
+  const pageUrl = `${server.apiUrl}${WIDGET_PAGE_PATH}`;
   // A new context per run: an empty cache, as for a first visit.
   const visit = async () => {
     const context = await browser.newContext();
