@@ -37,6 +37,28 @@ export const idOf = (value: string | { id: string } | null | undefined) =>
   typeof value === 'string' ? value : (value?.id ?? null);
 
 /**
+ * Whose a subscription (or its invoice) is: the owner of its customer, else of our row for it,
+ * else the buyer its metadata names, but only when that metadata carries this installation's tag.
+ * One Stripe account often serves several integrations and sends every event to every endpoint,
+ * and another integration's subscription on one of our prices names its own users.
+ */
+export function ownerOf(
+  storage: Storage,
+  of: {
+    customerId: string | null;
+    stored: StoredSubscription | undefined;
+    metadata: Record<string, string> | null | undefined;
+  },
+): string | undefined {
+  const ours = of.metadata?.tilldropInstance === storage.instanceId;
+  return (
+    (of.customerId ? storage.customers.userIdFor(of.customerId) : undefined) ??
+    of.stored?.user_id ??
+    (ours ? ownerIdFromMetadata(of.metadata) : undefined)
+  );
+}
+
+/**
  * Turns Stripe's objects into our tables. Shared by the webhook and the success page, so a
  * purchase is granted the same way whichever arrives first, and only once.
  */
@@ -88,10 +110,7 @@ export class Fulfilment {
       return false;
     }
     const customerId = idOf(subscription.customer)!;
-    const userId =
-      storage.customers.userIdFor(customerId) ||
-      ownerIdFromMetadata(subscription.metadata) ||
-      stored?.user_id;
+    const userId = ownerOf(storage, { customerId, stored, metadata: subscription.metadata });
     if (!userId) return false;
     const item = subscription.items.data[0];
     const row: StoredSubscription = {
@@ -127,8 +146,12 @@ export class Fulfilment {
       const prepared = await this.prepareSession(session);
       storage.transaction(() => this.applyCompletedSession(session, prepared, nowSeconds()));
     } else if (session.status === 'expired') {
-      storage.sessions.close(session.id, 'expired', session.payment_status);
+      this.closeExpired(session);
     }
+  }
+
+  closeExpired(session: Stripe.Checkout.Session): void {
+    this.deps.storage.sessions.close(session.id, 'expired', session.payment_status);
   }
 
   /**
@@ -181,25 +204,27 @@ export class Fulfilment {
       storage.sessions.close(session.id, 'complete', session.payment_status);
       return false;
     }
-    if (!storage.sessions.markFulfilled(session.id, now, amountsOf(session))) return false;
+    const fulfilledAs = { ...amountsOf(session), payment_status: session.payment_status };
+    if (!storage.sessions.markFulfilled(session.id, now, fulfilledAs)) return false;
     const customerId = idOf(session.customer);
     if (customerId) storage.customers.remember(userId, customerId, now);
 
-    const paymentIntentId = idOf(session.payment_intent);
-    if (row.mode === 'payment' && paymentIntentId) {
+    if (row.mode === 'payment') {
+      // An order that cost nothing (a 100% discount, `no_payment_required`) has no payment
+      // intent, and nothing to refund or dispute: its purchase is keyed by the session instead.
+      const paymentId = idOf(session.payment_intent) ?? session.id;
       const status = storage.purchases.record({
-        payment_intent_id: paymentIntentId,
+        payment_intent_id: paymentId,
         checkout_session_id: session.id,
         user_id: userId,
         catalog_id: catalogId,
         charge_id: null,
         amount: session.amount_total ?? 0,
         currency: session.currency ?? 'usd',
-        status: 'paid',
         created_at: session.created,
       });
       storage.payments.save({
-        id: paymentIntentId,
+        id: paymentId,
         user_id: userId,
         kind: 'one_time',
         description:

@@ -2,9 +2,12 @@
 // event missing one would fail while being applied, and Stripe retries a 5xx for three days; it
 // is refused up front with a 400 naming the field instead. Shapes follow node_modules/stripe/types
 // for the pinned API version: a field Stripe always sends is required (nullable where Stripe
-// says so), an expandable one is an id or an object with one.
+// says so), an expandable one is an id or an object with one. An event in another version is
+// only read for its object's id, since the object is fetched again in the pinned version.
 import type Stripe from 'stripe';
 import { z } from 'zod';
+import type { HandledEvent } from '../stripe/handled-events.ts';
+import { isPinned } from './event-objects.ts';
 
 const timestamp = z.number().int();
 const amount = z.number().int();
@@ -61,11 +64,27 @@ const invoice = z.object({
   hosted_invoice_url: z.string().nullish(),
   lines: z.object({ data: z.array(z.object({ description: z.string().nullable() })) }),
   parent: z
-    .object({ subscription_details: z.object({ metadata: metadata.nullish() }).nullish() })
+    .object({
+      subscription_details: z
+        .object({ metadata: metadata.nullish(), subscription: expandable })
+        .nullish(),
+    })
     .nullable(),
 });
 
-const PAYLOADS: Partial<Record<Stripe.Event.Type, z.ZodType>> = {
+const refund = z.object({
+  id: z.string().min(1),
+  charge: expandable.nullable(),
+  payment_intent: expandable.nullable(),
+});
+
+const dispute = z.object({
+  id: z.string().min(1),
+  payment_intent: expandable.nullable(),
+  status: z.string().min(1),
+});
+
+const PAYLOADS: Record<HandledEvent, z.ZodType> = {
   'checkout.session.completed': completedSession,
   'checkout.session.async_payment_succeeded': completedSession,
   'checkout.session.async_payment_failed': completedSession,
@@ -78,19 +97,31 @@ const PAYLOADS: Partial<Record<Stripe.Event.Type, z.ZodType>> = {
   'customer.subscription.deleted': subscription,
   'customer.subscription.paused': subscription,
   'customer.subscription.resumed': subscription,
+  'customer.subscription.trial_will_end': subscription,
   'invoice.paid': invoice,
   'invoice.payment_succeeded': invoice,
   'invoice.payment_failed': invoice,
-  'charge.refunded': z.object({ refunded: z.boolean(), payment_intent: expandable.nullable() }),
-  'charge.dispute.created': z.object({ payment_intent: expandable.nullable() }),
+  'invoice.payment_action_required': invoice,
+  'charge.refunded': z.object({ id: z.string().min(1), payment_intent: expandable.nullable() }),
+  'charge.refund.updated': refund,
+  'refund.failed': refund,
+  'charge.dispute.created': dispute,
+  'charge.dispute.updated': dispute,
+  'charge.dispute.closed': dispute,
 };
+
+const refetched = z.object({ id: z.string().min(1) });
 
 const MOST_NAMED = 3;
 
 /** Why this event's object cannot be applied, or null when it can (or its type is not handled). */
 export function payloadProblem(event: Stripe.Event): string | null {
-  const schema = PAYLOADS[event.type];
+  const schema = PAYLOADS[event.type as HandledEvent] as z.ZodType | undefined;
   if (!schema) return null;
+  return problemWith(event, isPinned(event) ? schema : refetched);
+}
+
+function problemWith(event: Stripe.Event, schema: z.ZodType): string | null {
   const result = schema.safeParse(event.data.object, {
     error: (issue) => (issue.input === undefined ? 'is missing' : undefined),
   });

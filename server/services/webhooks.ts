@@ -1,10 +1,12 @@
 import type Stripe from 'stripe';
 import { badRequest } from '../errors.ts';
 import { nowSeconds, type Storage } from '../storage/index.ts';
-import { ownerIdFromMetadata } from './buyers.ts';
+import { isHandled } from '../stripe/handled-events.ts';
+import { eventHandlers, type EventHandlers } from './event-handlers.ts';
+import { inPinnedVersion } from './event-objects.ts';
 import type { Fulfilment } from './fulfilment.ts';
+import { PaymentEffects, type EventEffect } from './payment-effects.ts';
 import { payloadProblem } from './webhook-payloads.ts';
-import { idOf, type PreparedSubscription } from './fulfilment.ts';
 
 /** Stripe's own default: a signature older than five minutes may be a replay. */
 const SIGNATURE_TOLERANCE_SECONDS = 300;
@@ -12,11 +14,15 @@ const SIGNATURE_TOLERANCE_SECONDS = 300;
 export type WebhookOutcome = 'processed' | 'duplicate' | 'ignored';
 
 /**
- * Verifies, then applies each event exactly once: the event id is recorded in the same SQLite
- * transaction as its effects, so a duplicate (sequential or concurrent) changes nothing and a
- * failure leaves nothing behind for Stripe's retry to trip over.
+ * Verifies, dedupes and dispatches: each event of a handled type goes to its handler (see
+ * event-handlers.ts), in the pinned API version, and its effect is applied exactly once. The
+ * event id is recorded in the same SQLite transaction as the effect, so a duplicate (sequential
+ * or concurrent) changes nothing and a failure leaves nothing behind for Stripe's retry to trip
+ * over.
  */
 export class WebhookProcessor {
+  readonly #handlers: EventHandlers;
+
   constructor(
     private readonly deps: {
       stripe: Stripe;
@@ -25,7 +31,18 @@ export class WebhookProcessor {
       /** Several secrets are accepted while one is rotated out. */
       secrets: readonly string[];
     },
-  ) {}
+  ) {
+    const { stripe, storage, fulfilment } = deps;
+    this.#handlers = eventHandlers({
+      fulfilment,
+      payments: new PaymentEffects({ stripe, storage }),
+    });
+  }
+
+  /** The event types it acts on. */
+  get handledTypes(): string[] {
+    return Object.keys(this.#handlers);
+  }
 
   verify(rawBody: Buffer, signature: string | undefined): Stripe.Event {
     if (!signature) throw badRequest('Missing Stripe-Signature header', 'signature_missing');
@@ -54,90 +71,22 @@ export class WebhookProcessor {
   async process(event: Stripe.Event): Promise<WebhookOutcome> {
     const { storage } = this.deps;
     if (storage.events.seen(event.id)) return 'duplicate';
-    const apply = await this.#prepare(event);
+    const effect = await this.#dispatch(event);
     return storage.transaction(() => {
       const now = nowSeconds();
       if (!storage.events.record(event, now)) return 'duplicate';
-      if (!apply) return 'ignored';
-      apply(now);
+      if (!effect) return 'ignored';
+      effect(now);
       return 'processed';
     });
   }
 
-  /** Does the Stripe reads an event needs, then returns its synchronous effect (or null). */
-  async #prepare(event: Stripe.Event): Promise<((now: number) => void) | null> {
-    const { fulfilment, storage } = this.deps;
-    switch (event.type) {
-      case 'checkout.session.completed':
-      case 'checkout.session.async_payment_succeeded':
-      case 'checkout.session.async_payment_failed': {
-        const session = event.data.object;
-        const subscription = await fulfilment.prepareSession(session);
-        return (now) => void fulfilment.applyCompletedSession(session, subscription, now);
-      }
-      case 'checkout.session.expired': {
-        const session = event.data.object;
-        return () => void storage.sessions.close(session.id, 'expired', session.payment_status);
-      }
-      case 'customer.subscription.created':
-      case 'customer.subscription.updated':
-      case 'customer.subscription.deleted':
-      case 'customer.subscription.paused':
-      case 'customer.subscription.resumed': {
-        const prepared: PreparedSubscription | null = await fulfilment.prepareSubscriptionEvent(
-          event.data.object,
-          event.created,
-        );
-        return prepared && ((now) => void fulfilment.applySubscription(prepared, now));
-      }
-      case 'invoice.paid':
-      case 'invoice.payment_succeeded':
-      case 'invoice.payment_failed':
-        return (now) =>
-          this.#recordInvoice(event.data.object, event.type === 'invoice.payment_failed', now);
-      case 'charge.refunded': {
-        const charge = event.data.object;
-        return (now) =>
-          charge.refunded && this.#revoke(idOf(charge.payment_intent), 'refunded', now);
-      }
-      case 'charge.dispute.created': {
-        const dispute = event.data.object;
-        return (now) => this.#revoke(idOf(dispute.payment_intent), 'disputed', now);
-      }
-      default:
-        return null;
-    }
-  }
-
-  #recordInvoice(invoice: Stripe.Invoice, failed: boolean, now: number): void {
-    const { storage } = this.deps;
-    const customerId = idOf(invoice.customer);
-    const userId =
-      (customerId && storage.customers.userIdFor(customerId)) ||
-      ownerIdFromMetadata(invoice.parent?.subscription_details?.metadata);
-    if (!userId || !invoice.id) return;
-    storage.payments.save({
-      id: invoice.id,
-      user_id: userId,
-      kind: 'invoice',
-      description: invoice.lines?.data[0]?.description ?? 'Subscription',
-      amount: failed ? invoice.amount_due : invoice.amount_paid,
-      currency: invoice.currency,
-      status: failed ? 'failed' : 'paid',
-      created: invoice.created,
-      receipt_url: invoice.hosted_invoice_url ?? null,
-    });
-    if (customerId) storage.customers.remember(userId, customerId, now);
-  }
-
-  #revoke(paymentIntentId: string | null, status: 'refunded' | 'disputed', now: number): void {
-    if (!paymentIntentId) return;
-    const { storage } = this.deps;
-    storage.purchases.revoke(paymentIntentId, status, now);
-    const purchase = storage.purchases.find(paymentIntentId);
-    if (!purchase) return;
-    storage.payments.setStatus(paymentIntentId, status);
-    storage.entitlements.refresh(purchase.user_id, now);
+  async #dispatch(event: Stripe.Event): Promise<EventEffect | null> {
+    if (!isHandled(event.type)) return null;
+    const handler = this.#handlers[event.type] as (
+      event: Stripe.Event,
+    ) => Promise<EventEffect | null>;
+    return handler(await inPinnedVersion(this.deps.stripe, event));
   }
 }
 

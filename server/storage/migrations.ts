@@ -129,4 +129,25 @@ export const migrations: readonly string[] = [
   ALTER TABLE checkout_sessions ADD COLUMN success_url TEXT;
   ALTER TABLE checkout_sessions ADD COLUMN cancel_url TEXT;
   `,
+  /* 7 */ `
+  -- Refunds and disputes follow Stripe both ways (a refund that fails or a dispute that is won
+  -- gives access back), so each payment keeps what Stripe last said about each, and as of which
+  -- Stripe time, instead of a one-way revocation. Kept apart from purchases: either can arrive
+  -- before the purchase is recorded.
+  CREATE TABLE payment_reversals (
+    payment_intent_id TEXT PRIMARY KEY,
+    refunded INTEGER NOT NULL DEFAULT 0,
+    refund_as_of INTEGER NOT NULL DEFAULT 0,
+    disputed INTEGER NOT NULL DEFAULT 0,
+    dispute_status TEXT,
+    dispute_as_of INTEGER NOT NULL DEFAULT 0
+  );
+  INSERT INTO payment_reversals (payment_intent_id, refunded, disputed)
+    SELECT payment_intent_id, status = 'refunded', status = 'disputed' FROM purchases
+    WHERE status <> 'paid';
+  INSERT INTO payment_reversals (payment_intent_id, refunded, disputed)
+    SELECT payment_intent_id, status = 'refunded', status = 'disputed' FROM payment_revocations
+    WHERE true ON CONFLICT DO NOTHING;
+  DROP TABLE payment_revocations;
+  `,
 ];

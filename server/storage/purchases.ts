@@ -1,6 +1,7 @@
 import type { Db } from './database.ts';
 
 export interface Purchase {
+  /** The payment intent; the checkout session's id for an order that cost nothing (none exists). */
   payment_intent_id: string;
   checkout_session_id: string;
   user_id: string;
@@ -12,6 +13,22 @@ export interface Purchase {
   created_at: number;
 }
 
+/** What Stripe last said about a payment's refunds or its dispute, as of a Stripe time. */
+export type Reversal =
+  | { kind: 'refund'; refunded: boolean; asOf: number }
+  | { kind: 'dispute'; disputed: boolean; status: string; asOf: number };
+
+interface ReversalRow {
+  refunded: number;
+  refund_as_of: number;
+  disputed: number;
+  dispute_as_of: number;
+}
+
+/** A dispute that takes the money outweighs a refund; either takes the access. */
+const statusOf = (row: ReversalRow | undefined): Purchase['status'] =>
+  row?.disputed ? 'disputed' : row?.refunded ? 'refunded' : 'paid';
+
 export function purchaseStore(db: Db) {
   const insert = db.prepare<Purchase>(`
     INSERT INTO purchases (payment_intent_id, checkout_session_id, user_id, catalog_id, charge_id,
@@ -22,31 +39,55 @@ export function purchaseStore(db: Db) {
   const byPaymentIntent = db.prepare<[string], Purchase>(
     'SELECT * FROM purchases WHERE payment_intent_id = ?',
   );
-  // A refund or a dispute is final for access: a later "paid" never restores it.
-  const revoke = db.prepare<{ paymentIntentId: string; status: 'refunded' | 'disputed' }>(
-    `UPDATE purchases SET status = @status WHERE payment_intent_id = @paymentIntentId AND status = 'paid'`,
+  const setStatus = db.prepare<{ id: string; status: Purchase['status'] }>(
+    'UPDATE purchases SET status = @status WHERE payment_intent_id = @id',
   );
-
-  const earlyRevocation = db.prepare<{ paymentIntentId: string; status: string; now: number }>(
-    `INSERT INTO payment_revocations (payment_intent_id, status, created_at)
-     VALUES (@paymentIntentId, @status, @now) ON CONFLICT DO NOTHING`,
+  const reversalOf = db.prepare<[string], ReversalRow>(
+    'SELECT * FROM payment_reversals WHERE payment_intent_id = ?',
   );
-  const revocation = db.prepare<[string], { status: 'refunded' | 'disputed' }>(
-    'SELECT status FROM payment_revocations WHERE payment_intent_id = ?',
-  );
+  // An older state never overwrites a newer one, whatever order the events arrive in.
+  const saveRefund = db.prepare<{ id: string; refunded: number; asOf: number }>(`
+    INSERT INTO payment_reversals (payment_intent_id, refunded, refund_as_of)
+    VALUES (@id, @refunded, @asOf)
+    ON CONFLICT (payment_intent_id) DO UPDATE SET refunded = excluded.refunded,
+      refund_as_of = excluded.refund_as_of
+    WHERE excluded.refund_as_of >= payment_reversals.refund_as_of`);
+  const saveDispute = db.prepare<{ id: string; disputed: number; status: string; asOf: number }>(`
+    INSERT INTO payment_reversals (payment_intent_id, disputed, dispute_status, dispute_as_of)
+    VALUES (@id, @disputed, @status, @asOf)
+    ON CONFLICT (payment_intent_id) DO UPDATE SET disputed = excluded.disputed,
+      dispute_status = excluded.dispute_status, dispute_as_of = excluded.dispute_as_of
+    WHERE excluded.dispute_as_of >= payment_reversals.dispute_as_of`);
 
   return {
-    /** Records a paid purchase, or a revoked one when its refund or dispute came first. */
-    record(purchase: Purchase): Purchase['status'] {
-      const status = revocation.get(purchase.payment_intent_id)?.status ?? purchase.status;
+    /** Records a purchase, already revoked when a refund or dispute of it came first. */
+    record(purchase: Omit<Purchase, 'status'>): Purchase['status'] {
+      const status = statusOf(reversalOf.get(purchase.payment_intent_id));
       insert.run({ ...purchase, status });
-      return status;
+      return byPaymentIntent.get(purchase.payment_intent_id)?.status ?? status;
     },
     find: (paymentIntentId: string) => byPaymentIntent.get(paymentIntentId),
-    /** Revokes a recorded purchase, or remembers the revocation for a purchase not recorded yet. */
-    revoke(paymentIntentId: string, status: 'refunded' | 'disputed', now: number): void {
-      if (byPaymentIntent.get(paymentIntentId)) revoke.run({ paymentIntentId, status });
-      else earlyRevocation.run({ paymentIntentId, status, now });
+    /** The Stripe time of the newest refund or dispute state kept for the payment; 0 for none. */
+    asOf(paymentIntentId: string, kind: Reversal['kind']): number {
+      const row = reversalOf.get(paymentIntentId);
+      return (kind === 'refund' ? row?.refund_as_of : row?.dispute_as_of) ?? 0;
+    },
+    /**
+     * Keeps Stripe's newer word on the payment's refunds or dispute, and returns its purchase with
+     * the status that follows (undefined while the purchase is not recorded yet).
+     */
+    reverse(paymentIntentId: string, reversal: Reversal): Purchase | undefined {
+      if (reversal.kind === 'refund') {
+        saveRefund.run({ id: paymentIntentId, refunded: +reversal.refunded, asOf: reversal.asOf });
+      } else {
+        const { disputed, status, asOf } = reversal;
+        saveDispute.run({ id: paymentIntentId, disputed: +disputed, status, asOf });
+      }
+      const purchase = byPaymentIntent.get(paymentIntentId);
+      if (!purchase) return undefined;
+      const status = statusOf(reversalOf.get(paymentIntentId));
+      setStatus.run({ id: paymentIntentId, status });
+      return { ...purchase, status };
     },
   };
 }

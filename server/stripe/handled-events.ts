@@ -24,7 +24,12 @@ export const HANDLED_EVENTS = [
   'charge.refund.updated',
   'refund.failed',
   'charge.dispute.created',
+  // An inquiry that escalates to a chargeback says so only here: the same dispute, a new status.
+  'charge.dispute.updated',
   'charge.dispute.closed',
 ] as const satisfies readonly Stripe.Event.Type[];
 
 export type HandledEvent = (typeof HANDLED_EVENTS)[number];
+
+export const isHandled = (type: string): type is HandledEvent =>
+  (HANDLED_EVENTS as readonly string[]).includes(type);

@@ -109,7 +109,7 @@ describe('POST /api/webhooks/stripe: edge cases', () => {
     await refused(
       'charge.dispute.created',
       { id: 'dp_bare', object: 'dispute' },
-      'Malformed charge.dispute.created event: data.object.payment_intent is missing',
+      'Malformed charge.dispute.created event: data.object.payment_intent is missing; data.object.status is missing',
     );
     await refused(
       'invoice.paid',

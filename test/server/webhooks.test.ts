@@ -1,6 +1,11 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import type Stripe from 'stripe';
+import { loadCatalog } from '../../server/services/catalog.ts';
+import { createServices } from '../../server/services/index.ts';
+import { HANDLED_EVENTS } from '../../server/stripe/handled-events.ts';
 import { request, startStack, type Stack } from '../support/stack.ts';
+import { waitFor } from '../support/wait.ts';
 import {
   count,
   deliver,
@@ -138,48 +143,89 @@ describe('POST /api/webhooks/stripe', () => {
     assert.equal(count(stack, 'purchases', 'user_id = ?', 'buyer-retry'), 1);
   });
 
-  /** Stripe's event for a refund or a dispute of a payment, and the purchase status it leaves. */
+  /** A one-time purchase paid on the local Stripe; its webhooks are on their way. */
+  async function boughtOnStripe(userId: string) {
+    const created = await request(stack.apiUrl, 'POST', '/api/create-checkout-session', {
+      token: await stack.tokenFor(userId),
+      body: { userId, planId: 'one-time' },
+    });
+    await stack.control.completeSession(created.body.sessionId);
+    const session = await stack.stripe.checkout.sessions.retrieve(created.body.sessionId, {
+      expand: ['payment_intent'],
+    });
+    const paymentIntent = session.payment_intent as Stripe.PaymentIntent;
+    return { sessionId: session.id, charge: paymentIntent.latest_charge as string };
+  }
+
+  /** A refund or a dispute of a payment, the event it arrives as, and the status it leaves. */
   const REVOCATIONS = [
-    { type: 'charge.refunded', status: 'refunded' },
-    { type: 'charge.dispute.created', status: 'disputed' },
+    {
+      status: 'refunded',
+      revoke: (charge: string) => stack.stripe.refunds.create({ charge }),
+      isEventOf: (event: Stripe.Event, charge: string) =>
+        event.type === 'charge.refunded' && event.data.object.id === charge,
+    },
+    {
+      status: 'disputed',
+      revoke: (charge: string) => stack.control.disputeCharge(charge),
+      isEventOf: (event: Stripe.Event, charge: string) =>
+        event.type === 'charge.dispute.created' && event.data.object.charge === charge,
+    },
   ] as const;
-  const revocationEvent = (
-    type: (typeof REVOCATIONS)[number]['type'],
-    userId: string,
-    paymentIntent: unknown,
-  ) =>
-    makeEvent(
-      type,
-      type === 'charge.refunded'
-        ? { id: `ch_${userId}`, object: 'charge', payment_intent: paymentIntent, refunded: true }
-        : { id: `dp_${userId}`, object: 'dispute', payment_intent: paymentIntent },
-    );
 
   it('takes lifetime access away when the purchase is refunded or disputed', async () => {
-    for (const { type, status } of REVOCATIONS) {
+    for (const { status, revoke } of REVOCATIONS) {
       const userId = `revoked-after-${status}`;
-      const session = await paidLifetimeSession(userId);
-      await deliver(stack, makeEvent('checkout.session.completed', session));
+      const { charge } = await boughtOnStripe(userId);
+      await waitFor(() => stack.running.storage.entitlements.get(userId), 'lifetime access');
 
-      await deliver(stack, revocationEvent(type, userId, session.payment_intent));
+      await revoke(charge);
 
+      await waitFor(
+        () => count(stack, 'purchases', 'user_id = ? AND status = ?', userId, status) === 1,
+        `the purchase ${status}`,
+      );
       assert.equal(stack.running.storage.entitlements.get(userId), undefined, userId);
-      assert.equal(count(stack, 'purchases', 'user_id = ? AND status = ?', userId, status), 1);
     }
   });
 
   it('grants nothing when the refund or dispute arrives before the completed session', async () => {
-    for (const { type, status } of REVOCATIONS) {
+    for (const { status, revoke, isEventOf } of REVOCATIONS) {
       const userId = `revoked-before-${status}`;
-      const session = await paidLifetimeSession(userId);
+      await stack.control.holdWebhooks(true);
+      try {
+        const { sessionId, charge } = await boughtOnStripe(userId);
+        await revoke(charge);
+        const events = (await stack.stripe.events.list({ limit: 100 })).data;
+        const completed = events.find(
+          (e) => e.type === 'checkout.session.completed' && e.data.object.id === sessionId,
+        )!;
+        const revocation = events.find((e) => isEventOf(e, charge))!;
 
-      await deliver(stack, revocationEvent(type, userId, session.payment_intent));
-      await deliver(stack, makeEvent('checkout.session.completed', session));
+        await deliver(stack, revocation);
+        await deliver(stack, completed);
 
+        assert.equal(stack.running.storage.entitlements.get(userId), undefined, userId);
+        assert.equal(count(stack, 'purchases', 'user_id = ? AND status = ?', userId, status), 1);
+        assert.equal(count(stack, 'payments', 'user_id = ? AND status = ?', userId, status), 1);
+      } finally {
+        await stack.control.holdWebhooks(false);
+        await stack.control.deliverPending();
+      }
       assert.equal(stack.running.storage.entitlements.get(userId), undefined, userId);
-      assert.equal(count(stack, 'purchases', 'user_id = ? AND status = ?', userId, status), 1);
-      assert.equal(count(stack, 'payments', 'user_id = ? AND status = ?', userId, status), 1);
     }
+  });
+
+  it('dispatches exactly the event types the webhook endpoint is set up for', () => {
+    const { webhooks } = createServices(stack.stripe, stack.running.storage, {
+      catalog: loadCatalog(undefined),
+      priceIds: {},
+      appUrl: stack.apiUrl,
+      allowedOrigins: [],
+      webhookSecrets: [],
+    });
+
+    assert.deepEqual([...webhooks.handledTypes].sort(), [...HANDLED_EVENTS].sort());
   });
 
   it('marks a stored session expired on checkout.session.expired', async () => {
@@ -232,8 +278,10 @@ describe('POST /api/webhooks/stripe', () => {
     ) {
       const priceId = await priceIdOf(stack, 'plan_professional');
       const customer = `cus_${userId}`;
-      const sub = (status: any, extra: object = {}) =>
-        subscriptionObject({
+      // Ours by its tag alone: its customer is one this server never saw.
+      const metadata = { userId, tilldropInstance: stack.running.storage.instanceId };
+      const sub = (status: any, extra: object = {}) => ({
+        ...subscriptionObject({
           id: subscriptionId,
           customer,
           userId,
@@ -242,7 +290,9 @@ describe('POST /api/webhooks/stripe', () => {
           periodStart: t0,
           periodEnd: t0 + 30 * day,
           ...extra,
-        });
+        }),
+        metadata,
+      });
       const invoice = (id: string, status: string) => ({
         id,
         object: 'invoice',
@@ -254,7 +304,7 @@ describe('POST /api/webhooks/stripe', () => {
         status,
         hosted_invoice_url: null,
         lines: { data: [{ description: '1 × Pro (at $19.00 / month)' }] },
-        parent: { subscription_details: { metadata: { userId }, subscription: subscriptionId } },
+        parent: { subscription_details: { metadata, subscription: subscriptionId } },
       });
       const events = [
         makeEvent('customer.subscription.created', sub('incomplete'), { created: t0 }),
