@@ -1,5 +1,6 @@
 // The account page: the current plan from GET /api/subscription, "Manage subscription" through
-// the billing portal, and the payment history from GET /api/payments.
+// the billing portal, "Confirm your payment" when the bank asks the buyer to, and the payment
+// history from GET /api/payments.
 import {
   getJson,
   h,
@@ -19,6 +20,9 @@ const $ = (selector) => document.querySelector(selector);
 const WATCH_MS = 30_000;
 
 function whenLine(subscription) {
+  if (subscription.status === 'paused') {
+    return h('p', { class: 'when' }, 'Paused: nothing is billed until it is resumed.');
+  }
   if (subscription.status === 'canceled') {
     return subscription.endsAt
       ? h('p', { class: 'when' }, `Ended on ${longDate(subscription.endsAt)}`)
@@ -51,7 +55,23 @@ function manageButton() {
   return button;
 }
 
-function renderPlan({ entitlement, subscription }) {
+/** A renewal the bank wants the buyer to confirm (3D Secure) waits on Stripe's invoice page. */
+function renderPaymentAction(action) {
+  const notice = $('#payment-action');
+  const url = action && /^https?:\/\//.test(action.url) ? action.url : null;
+  notice.hidden = !url;
+  notice.replaceChildren(
+    ...(url
+      ? [
+          h('span', {}, 'Your bank asks you to confirm your latest payment.'),
+          h('a', { class: 'button', href: url }, 'Confirm your payment'),
+        ]
+      : []),
+  );
+}
+
+function renderPlan({ entitlement, subscription, paymentAction }) {
+  renderPaymentAction(paymentAction);
   const rows = [];
   const live = subscription && subscription.status !== 'canceled';
   if (entitlement) {

@@ -7,6 +7,7 @@ import {
   accountApi,
   type AccountResponse,
   type Entitlement,
+  type PaymentAction,
   type PaymentsResponse,
   type SubscriptionSummary,
 } from '../../shared/index.ts';
@@ -32,6 +33,7 @@ export function accountRoutes(deps: {
       userId,
       entitlement: entitlementOf(storage, userId),
       subscription: latest ? summarize(latest) : null,
+      paymentAction: latest && !ENDED.has(latest.status) ? paymentActionOf(storage, userId) : null,
     } satisfies AccountResponse;
   });
 
@@ -90,9 +92,19 @@ function entitlementOf(storage: Storage, userId: string): Entitlement | null {
     : null;
 }
 
+/** Subscriptions that will never bill again: nothing is left for the buyer to confirm. */
+const ENDED = new Set(['canceled', 'incomplete_expired']);
+
+function paymentActionOf(storage: Storage, userId: string): PaymentAction | null {
+  const invoice = storage.payments.awaitingBuyer(userId);
+  return invoice?.receipt_url ? { type: 'confirm_payment', url: invoice.receipt_url } : null;
+}
+
 function summarize(row: StoredSubscription): SubscriptionSummary {
   const periodEnd = row.current_period_end === null ? null : isoFromUnix(row.current_period_end);
+  // A paused subscription bills no more periods until it is resumed.
   const ending = row.cancel_at_period_end === 1 || row.status === 'canceled';
+  const renews = !ending && row.status !== 'paused';
   return {
     id: row.id,
     plan: row.plan as SubscriptionSummary['plan'],
@@ -100,7 +112,7 @@ function summarize(row: StoredSubscription): SubscriptionSummary {
     status: row.status as SubscriptionSummary['status'],
     cancelAtPeriodEnd: row.cancel_at_period_end === 1,
     currentPeriodEnd: periodEnd,
-    renewsAt: ending ? null : periodEnd,
+    renewsAt: renews ? periodEnd : null,
     endsAt:
       row.status === 'canceled' && row.ended_at !== null
         ? isoFromUnix(row.ended_at)

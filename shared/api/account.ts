@@ -36,10 +36,22 @@ export const SubscriptionSummary = z.object({
 });
 export type SubscriptionSummary = z.infer<typeof SubscriptionSummary>;
 
+/**
+ * The buyer is needed for a payment: their bank asks them to confirm it (3D Secure), which only
+ * they can do, on Stripe's hosted invoice page. Gone once the invoice is paid.
+ */
+export const PaymentAction = z.object({
+  type: z.literal('confirm_payment'),
+  /** The invoice's `hosted_invoice_url`. */
+  url: z.url(),
+});
+export type PaymentAction = z.infer<typeof PaymentAction>;
+
 export const AccountResponse = z.object({
   userId: z.string(),
   entitlement: Entitlement.nullable(),
   subscription: SubscriptionSummary.nullable(),
+  paymentAction: PaymentAction.nullable(),
 });
 export type AccountResponse = z.infer<typeof AccountResponse>;
 
