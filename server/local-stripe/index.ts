@@ -9,6 +9,8 @@ export interface LocalStripeOptions {
   databasePath?: string;
   /** The only API key accepted. */
   secretKey?: string;
+  /** The only key Stripe.js is accepted with, a `pk_test_` key; `pk_test_local` unless set. */
+  publishableKey?: string;
   /** More can be added through `POST /v1/webhook_endpoints`. */
   webhookEndpoints?: { url: string; secret: string }[];
   /** The plan catalog, promotion codes and default portal settings; on unless false. */
@@ -23,6 +25,9 @@ export interface LocalStripe {
   url: string;
   port: number;
   secretKey: string;
+  publishableKey: string;
+  /** The Stripe.js stand-in, for a `<script>` before `loadStripe` (which then uses it). */
+  stripeJsUrl: string;
   /** SDK options that point the official client here. */
   clientOptions: { host: string; port: number; protocol: 'http' };
   close(): Promise<void>;

@@ -2,7 +2,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createLocalStripeApp } from './app.ts';
 import type { Core } from './core.ts';
-import { loadPageRouters } from './pages-loader.ts';
+import { loadPageRouters, STRIPE_JS_PATH } from './pages-loader.ts';
 import { tick } from './domain/tick.ts';
 import { seed } from './seed.ts';
 import { Clock } from './store/clock.ts';
@@ -15,6 +15,7 @@ import { Faults } from './wire/faults.ts';
 import type { LocalStripe, LocalStripeInternals, LocalStripeOptions } from './index.ts';
 
 const TICK_MS = 15_000;
+const PUBLISHABLE_KEY = /^pk_test_[A-Za-z0-9_]+$/;
 
 /** Starts a local Stripe and hands back its core too, for tests of the flows behind the pages. */
 export async function launchLocalStripe(
@@ -22,6 +23,11 @@ export async function launchLocalStripe(
 ): Promise<{ stripe: LocalStripe; core: Core }> {
   const host = options.host ?? '127.0.0.1';
   const secretKey = options.secretKey ?? process.env['LOCAL_STRIPE_SECRET_KEY'] ?? 'sk_test_local';
+  const publishableKey =
+    options.publishableKey ?? process.env['LOCAL_STRIPE_PUBLISHABLE_KEY'] ?? 'pk_test_local';
+  if (!PUBLISHABLE_KEY.test(publishableKey)) {
+    throw new Error('local-stripe: the publishable key must be a pk_test_ key');
+  }
   const log = options.log ?? ((line: string) => console.log(`local-stripe: ${line}`));
   const db = openDatabase(options.databasePath ?? ':memory:');
   const store = createStore(db);
@@ -41,7 +47,7 @@ export async function launchLocalStripe(
 
   const app = createLocalStripeApp(core, {
     secretKey,
-    pages: await loadPageRouters(core),
+    pages: await loadPageRouters(core, { publishableKey }),
     controlOrigins: options.controlOrigins ?? [],
   });
   const server: Server = await new Promise((resolve, reject) => {
@@ -62,6 +68,8 @@ export async function launchLocalStripe(
     url: core.publicUrl,
     port,
     secretKey,
+    publishableKey,
+    stripeJsUrl: `${core.publicUrl}${STRIPE_JS_PATH}`,
     clientOptions: { host, port, protocol: 'http' },
     async close() {
       clearInterval(ticker);

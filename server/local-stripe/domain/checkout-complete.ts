@@ -71,7 +71,9 @@ function declineFailure(code: string, message: string): Failure {
 }
 
 export function redirectUrl(core: Core, session: Stripe.Checkout.Session): string {
-  const target = session.success_url ?? `${core.publicUrl}/c/pay/${session.id}`;
+  const ownPage = session.ui_mode === 'embedded_page' ? 'c/embedded' : 'c/pay';
+  const target =
+    session.success_url ?? session.return_url ?? `${core.publicUrl}/${ownPage}/${session.id}`;
   return target.replaceAll('{CHECKOUT_SESSION_ID}', session.id);
 }
 

@@ -10,9 +10,12 @@ import { priceSession } from './session-pricing.ts';
 
 export interface CreateSessionParams {
   mode: 'payment' | 'subscription';
+  ui_mode: 'hosted_page' | 'embedded_page';
   line_items: { price?: string | undefined; quantity?: number | undefined }[];
   success_url?: string | undefined;
   cancel_url?: string | undefined;
+  return_url?: string | undefined;
+  redirect_on_completion?: 'always' | 'if_required' | 'never' | undefined;
   client_reference_id?: string | undefined;
   metadata: Record<string, string>;
   customer?: string | undefined;
@@ -36,6 +39,7 @@ const MAX_EXPIRY = 24 * 60 * 60;
 export function createCheckoutSession(core: Core, p: CreateSessionParams): Stripe.Checkout.Session {
   const { store, clock } = core;
   const now = clock.now();
+  refuseParamsOfOtherUiModes(p);
   if (p.allow_promotion_codes !== undefined && p.discounts !== undefined) {
     throw invalidRequest(
       'You may only specify one of these parameters: allow_promotion_codes, discounts.',
@@ -98,6 +102,7 @@ export function createCheckoutSession(core: Core, p: CreateSessionParams): Strip
   }
 
   const id = newCheckoutSessionId();
+  const embedded = p.ui_mode === 'embedded_page';
   let state: SessionState = {
     lineItems,
     promotionCodeText: null,
@@ -116,7 +121,16 @@ export function createCheckoutSession(core: Core, p: CreateSessionParams): Strip
   const built = buildCheckoutSession({
     id,
     mode: p.mode,
-    url: `${core.publicUrl}/c/pay/${id}`,
+    uiMode: p.ui_mode,
+    // Embedded sessions have no page of their own: Stripe.js opens them with the client secret.
+    url: embedded ? null : `${core.publicUrl}/c/pay/${id}`,
+    clientSecret: embedded ? newId(`${id}_secret`, 32) : null,
+    embedding: embedded
+      ? {
+          returnUrl: p.return_url ?? null,
+          redirectOnCompletion: p.redirect_on_completion ?? 'always',
+        }
+      : null,
     created: now,
     expiresAt: p.expires_at ?? now + MAX_EXPIRY,
     currency,
@@ -135,6 +149,58 @@ export function createCheckoutSession(core: Core, p: CreateSessionParams): Strip
   });
   const priced = priceSession(core, built, state);
   return store.checkoutSessions.insert(priced.session, priced.state);
+}
+
+/**
+ * Each ui_mode takes its own return parameters, as the SDK's types document them: `success_url`
+ * and `cancel_url` only for hosted_page; `return_url` and `redirect_on_completion` only for
+ * embedded_page, where `return_url` is required unless nothing redirects (`never`) and refused
+ * then. Stripe's wording for the mismatch is quoted in laravel/cashier-stripe#1815 ("The
+ * following parameters are not supported with 'ui_mode: custom': cancel_url, success_url.");
+ * the other messages are Stripe's usual ones for a missing or invalid parameter.
+ */
+function refuseParamsOfOtherUiModes(p: CreateSessionParams): void {
+  const foreign =
+    p.ui_mode === 'embedded_page'
+      ? { cancel_url: p.cancel_url, success_url: p.success_url }
+      : { redirect_on_completion: p.redirect_on_completion, return_url: p.return_url };
+  const sent = Object.entries(foreign)
+    .filter(([, value]) => value !== undefined)
+    .map(([name]) => name);
+  if (sent.length > 0) {
+    throw invalidRequest(
+      `The following parameters are not supported with 'ui_mode: ${p.ui_mode}': ${sent.join(', ')}.`,
+      undefined,
+      sent[0],
+    );
+  }
+  if (p.ui_mode !== 'embedded_page') return;
+  if (p.redirect_on_completion === 'never') {
+    if (p.return_url !== undefined) {
+      // Stripe refuses it (laravel/cashier-stripe#1629 drops it for `never`); the wording is ours.
+      throw invalidRequest(
+        '`return_url` cannot be used when `redirect_on_completion` is `never`: nothing redirects.',
+        undefined,
+        'return_url',
+      );
+    }
+    return;
+  }
+  if (p.return_url === undefined) {
+    throw invalidRequest('Missing required param: return_url.', 'parameter_missing', 'return_url');
+  }
+  if (!isHttpUrl(p.return_url)) {
+    throw invalidRequest('Not a valid URL', 'url_invalid', 'return_url');
+  }
+}
+
+function isHttpUrl(text: string): boolean {
+  try {
+    const { protocol } = new URL(text);
+    return protocol === 'https:' || protocol === 'http:';
+  } catch {
+    return false;
+  }
 }
 
 function lineItemFor(

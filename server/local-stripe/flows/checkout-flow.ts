@@ -15,8 +15,14 @@ import type { SessionState } from '../store/store.ts';
 
 const INVALID_CODE = 'This code is invalid.';
 
-/** What the hosted checkout page shows and does, on top of the same state the API serves. */
-export function createCheckoutFlow(core: Core): CheckoutFlow {
+/**
+ * What the checkout page shows and does, on top of the same state the API serves. Each page sees
+ * only the sessions of its ui_mode: an embedded session has no hosted page, as on Stripe.
+ */
+export function createCheckoutFlow(
+  core: Core,
+  uiMode: 'hosted_page' | 'embedded_page' = 'hosted_page',
+): CheckoutFlow {
   const { store } = core;
 
   function load(
@@ -24,7 +30,7 @@ export function createCheckoutFlow(core: Core): CheckoutFlow {
   ): { session: Stripe.Checkout.Session; state: SessionState } | null {
     const found = store.checkoutSessions.get(sessionId);
     const state = store.checkoutSessions.internal(sessionId);
-    if (!found || !state) return null;
+    if (!found || !state || found.ui_mode !== uiMode) return null;
     return { session: closeIfExpired(core, found), state };
   }
 

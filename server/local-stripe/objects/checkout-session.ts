@@ -3,7 +3,15 @@ import type Stripe from 'stripe';
 export interface SessionInput {
   id: string;
   mode: Stripe.Checkout.Session.Mode;
-  url: string;
+  uiMode: 'hosted_page' | 'embedded_page';
+  /** Null for embedded sessions, which Stripe.js opens with the client secret instead. */
+  url: string | null;
+  clientSecret: string | null;
+  /** Where an embedded session sends the buyer once paid; null for hosted sessions. */
+  embedding: {
+    returnUrl: string | null;
+    redirectOnCompletion: Stripe.Checkout.Session.RedirectOnCompletion;
+  } | null;
   created: number;
   expiresAt: number;
   currency: string;
@@ -36,7 +44,7 @@ export function buildCheckoutSession(input: SessionInput): Stripe.Checkout.Sessi
     billing_address_collection: input.billingAddressCollection,
     cancel_url: input.cancelUrl,
     client_reference_id: input.clientReferenceId,
-    client_secret: null,
+    client_secret: input.clientSecret,
     collected_information: null,
     consent: null,
     consent_collection: null,
@@ -100,9 +108,14 @@ export function buildCheckoutSession(input: SessionInput): Stripe.Checkout.Sessi
     subscription: null,
     success_url: input.successUrl,
     total_details: { amount_discount: 0, amount_shipping: 0, amount_tax: 0 },
-    ui_mode: 'hosted_page',
+    ui_mode: input.uiMode,
     url: input.url,
     wallet_options: null,
+    // Only embedded sessions carry these, as in Stripe's answers.
+    ...(input.embedding && {
+      redirect_on_completion: input.embedding.redirectOnCompletion,
+      ...(input.embedding.returnUrl !== null && { return_url: input.embedding.returnUrl }),
+    }),
   };
 }
 

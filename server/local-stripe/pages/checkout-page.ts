@@ -1,14 +1,28 @@
 // Routes of the hosted checkout page (checkout.stripe.com/c/pay/…): show it, take the card, apply
-// promotion codes. Every form posts and redirects, so the page works without any script.
+// promotion codes. Every form posts and redirects, so the page works without any script. The
+// embedded checkout serves the same page in a frame, through its own `CheckoutSurface`.
 import Router from '@koa/router';
 import type { Context } from 'koa';
 import type { CheckoutFlow, CheckoutPageView, PayResult } from './flows.ts';
 import { parseCardForm, type CardField, type TypedFields } from './card-form.ts';
-import { checkoutPage, checkoutPath, EMPTY_FORM } from './checkout-view.ts';
+import { checkoutPage, checkoutPath, EMPTY_FORM, type FormPath } from './checkout-view.ts';
 import { formBody, formField } from './form-body.ts';
 import { refuseCrossSitePost } from './cross-site.ts';
-import { sendPage } from './layout.ts';
+import { sendPage, type Page } from './layout.ts';
 import { messagePage, notFoundPage } from './message-page.ts';
+
+/** Where and how a checkout page is served: hosted on its own, or framed by Stripe.js. */
+export interface CheckoutSurface {
+  /** The page's route, with `:id`. */
+  route: string;
+  /** This request's page path, which its forms post to and its redirects come back to. */
+  pathOf(ctx: Context): FormPath;
+  send(ctx: Context, status: number, page: Page): void;
+  /** The page of a paid or expired session. */
+  closedPage(ctx: Context, view: CheckoutPageView): Page;
+  /** Where the browser goes once paid, given where the session's own settings send it. */
+  afterPayment(ctx: Context, view: CheckoutPageView, redirectUrl: string): string;
+}
 
 type PayFailure = Extract<PayResult, { ok: false }>;
 
@@ -21,7 +35,7 @@ const FIELD_OF_CODE: Record<PayFailure['code'], CardField> = {
   expired_session: 'card',
 };
 
-function closedSessionPage(view: CheckoutPageView) {
+function closedSessionPage(view: CheckoutPageView): Page {
   return view.status === 'complete'
     ? messagePage({
         title: 'Already paid',
@@ -37,34 +51,49 @@ function closedSessionPage(view: CheckoutPageView) {
       });
 }
 
-/**
- * Loads the session and answers for it when the page cannot be used: unknown ids get a 404,
- * paid or expired sessions their own page. Returns the view only when the session is open.
- */
-function openSession(ctx: Context, flow: CheckoutFlow, id: string, closedStatus: number) {
-  const view = flow.view(id);
-  if (!view) {
-    sendPage(ctx, 404, notFoundPage('checkout session'));
-    return null;
-  }
-  if (view.status !== 'open') {
-    sendPage(ctx, closedStatus, closedSessionPage(view));
-    return null;
-  }
-  return view;
-}
+const HOSTED: CheckoutSurface = {
+  route: '/c/pay/:id',
+  pathOf: () => checkoutPath,
+  send: sendPage,
+  closedPage: (_ctx, view) => closedSessionPage(view),
+  afterPayment: (_ctx, _view, redirectUrl) => redirectUrl,
+};
 
 export function createCheckoutPageRouter(flow: CheckoutFlow): Router {
-  const router = new Router();
+  return createCheckoutRoutes(flow, HOSTED);
+}
 
-  router.get('/c/pay/:id', (ctx) => {
-    const view = openSession(ctx, flow, ctx.params.id, 200);
-    if (view) sendPage(ctx, 200, checkoutPage(view, EMPTY_FORM));
+export function createCheckoutRoutes(flow: CheckoutFlow, surface: CheckoutSurface): Router {
+  const router = new Router();
+  const { route, send } = surface;
+  const page = (ctx: Context, view: CheckoutPageView, state = EMPTY_FORM) =>
+    checkoutPage(view, state, surface.pathOf(ctx));
+
+  /**
+   * Loads the session and answers for it when the page cannot be used: unknown ids get a 404,
+   * paid or expired sessions their own page. Returns the view only when the session is open.
+   */
+  function openSession(ctx: Context, id: string, closedStatus: number) {
+    const view = flow.view(id);
+    if (!view) {
+      send(ctx, 404, notFoundPage('checkout session'));
+      return null;
+    }
+    if (view.status !== 'open') {
+      send(ctx, closedStatus, surface.closedPage(ctx, view));
+      return null;
+    }
+    return view;
+  }
+
+  router.get(route, (ctx) => {
+    const view = openSession(ctx, ctx.params.id!, 200);
+    if (view) send(ctx, 200, page(ctx, view));
   });
 
-  router.post('/c/pay/:id', formBody, (ctx) => {
+  router.post(route, formBody, (ctx) => {
     if (refuseCrossSitePost(ctx)) return;
-    const view = openSession(ctx, flow, ctx.params.id, 409);
+    const view = openSession(ctx, ctx.params.id!, 409);
     if (!view) return;
 
     const typed: TypedFields = {
@@ -78,36 +107,36 @@ export function createCheckoutPageRouter(flow: CheckoutFlow): Router {
       cvc: formField(ctx, 'cardCvc'),
     });
     if (!form.ok) {
-      sendPage(ctx, 400, checkoutPage(view, { typed, error: form.error }));
+      send(ctx, 400, page(ctx, view, { typed, error: form.error }));
       return;
     }
 
     const result = flow.pay(view.id, form.card);
     if (result.ok) {
       ctx.status = 303;
-      ctx.redirect(result.redirectUrl);
+      ctx.redirect(surface.afterPayment(ctx, view, result.redirectUrl));
       return;
     }
     if (result.code === 'expired_session') {
-      sendPage(ctx, 409, closedSessionPage({ ...view, status: 'expired' }));
+      send(ctx, 409, surface.closedPage(ctx, { ...view, status: 'expired' }));
       return;
     }
     const status = result.code === 'card_declined' ? 402 : 400;
     const error = { field: FIELD_OF_CODE[result.code], message: result.message };
     // The refreshed view, so the page never shows totals older than what the flow just used.
-    sendPage(ctx, status, checkoutPage(flow.view(view.id) ?? view, { typed, error }));
+    send(ctx, status, page(ctx, flow.view(view.id) ?? view, { typed, error }));
   });
 
-  router.post('/c/pay/:id/promotion', formBody, (ctx) => {
+  router.post(`${route}/promotion`, formBody, (ctx) => {
     if (refuseCrossSitePost(ctx)) return;
-    const view = openSession(ctx, flow, ctx.params.id, 409);
+    const view = openSession(ctx, ctx.params.id!, 409);
     if (!view) return;
 
     const remove = formField(ctx, 'action') === 'remove';
     const code = formField(ctx, 'code');
     if (!remove && !code) {
       const promotion = { code, error: 'Enter a promotion code.' };
-      sendPage(ctx, 400, checkoutPage(view, { ...EMPTY_FORM, promotion }));
+      send(ctx, 400, page(ctx, view, { ...EMPTY_FORM, promotion }));
       return;
     }
 
@@ -116,14 +145,10 @@ export function createCheckoutPageRouter(flow: CheckoutFlow): Router {
       : flow.applyPromotionCode(view.id, code);
     if (result.ok) {
       ctx.status = 303;
-      ctx.redirect(checkoutPath(view.id));
+      ctx.redirect(surface.pathOf(ctx)(view.id));
       return;
     }
-    sendPage(
-      ctx,
-      400,
-      checkoutPage(view, { ...EMPTY_FORM, promotion: { code, error: result.message } }),
-    );
+    send(ctx, 400, page(ctx, view, { ...EMPTY_FORM, promotion: { code, error: result.message } }));
   });
 
   return router;

@@ -20,6 +20,9 @@ export function checkoutPath(sessionId: string, suffix = ''): string {
   return `/c/pay/${encodeURIComponent(sessionId)}${suffix}`;
 }
 
+/** Where the page's forms post: the hosted page's path, or the embedded page's. */
+export type FormPath = (sessionId: string, suffix?: string) => string;
+
 function alert(id: string, message: string | undefined): SafeHtml | null {
   return message
     ? html`<p id="${id}" class="alert" role="alert">${ALERT}<span>${message}</span></p>`
@@ -59,7 +62,11 @@ function lineItem(line: CheckoutLineView, currency: string): SafeHtml {
   </li>`;
 }
 
-function discountRow(view: CheckoutPageView, state: CheckoutFormState): SafeHtml | null {
+function discountRow(
+  view: CheckoutPageView,
+  state: CheckoutFormState,
+  formPath: FormPath,
+): SafeHtml | null {
   const { discount } = view;
   if (!discount) return null;
   const removable = view.allowPromotionCodes && discount.code !== null;
@@ -69,7 +76,7 @@ function discountRow(view: CheckoutPageView, state: CheckoutFormState): SafeHtml
         <div class="chip">
           ${TAG}<span>${name}</span>${
             removable &&
-            html`<form method="post" action="${checkoutPath(view.id, '/promotion')}">
+            html`<form method="post" action="${formPath(view.id, '/promotion')}">
               <button
                 class="chip-remove"
                 type="submit"
@@ -89,10 +96,14 @@ function discountRow(view: CheckoutPageView, state: CheckoutFormState): SafeHtml
     ${alert('promotion-error', state.promotion?.error)}`;
 }
 
-function promotionBox(view: CheckoutPageView, state: CheckoutFormState): SafeHtml | null {
+function promotionBox(
+  view: CheckoutPageView,
+  state: CheckoutFormState,
+  formPath: FormPath,
+): SafeHtml | null {
   if (!view.allowPromotionCodes || view.discount) return null;
   const error = state.promotion?.error;
-  return html`<form class="promo" method="post" action="${checkoutPath(view.id, '/promotion')}">
+  return html`<form class="promo" method="post" action="${formPath(view.id, '/promotion')}">
     <details ${error ? 'open' : ''}>
       <summary>Add promotion code</summary>
       <div class="promo-field${error ? ' has-error' : ''}">
@@ -116,7 +127,7 @@ function promotionBox(view: CheckoutPageView, state: CheckoutFormState): SafeHtm
   </form>`;
 }
 
-function summary(view: CheckoutPageView, state: CheckoutFormState): SafeHtml {
+function summary(view: CheckoutPageView, state: CheckoutFormState, formPath: FormPath): SafeHtml {
   const back = safeHref(view.cancelUrl);
   const { title, interval } = headline(view);
   const totalLabel = view.mode === 'subscription' ? 'Total due today' : 'Total due';
@@ -140,7 +151,7 @@ function summary(view: CheckoutPageView, state: CheckoutFormState): SafeHtml {
             <div class="totals-row subtotal">
               <span>Subtotal</span><span>${formatMoney(view.amountSubtotal, view.currency)}</span>
             </div>
-            ${discountRow(view, state)} ${promotionBox(view, state)}
+            ${discountRow(view, state, formPath)} ${promotionBox(view, state, formPath)}
             <div class="totals-row total">
               <span>${totalLabel}</span><span>${formatMoney(view.amountTotal, view.currency)}</span>
             </div>
@@ -232,11 +243,11 @@ const SUBMIT_LABELS: Record<CheckoutPageView['mode'], string> = {
   setup: 'Save card',
 };
 
-function payment(view: CheckoutPageView, state: CheckoutFormState): SafeHtml {
+function payment(view: CheckoutPageView, state: CheckoutFormState, formPath: FormPath): SafeHtml {
   const business = siteName(view.cancelUrl) ?? 'this business';
   return html`<main class="payment" aria-label="Payment">
     <div class="payment-inner">
-      <form method="post" action="${checkoutPath(view.id)}">
+      <form method="post" action="${formPath(view.id)}">
         <h2 class="section-title">Contact information</h2>
         ${emailField(view, state)}
         <h2 class="section-title">Payment method</h2>
@@ -278,11 +289,17 @@ function payment(view: CheckoutPageView, state: CheckoutFormState): SafeHtml {
   </main>`;
 }
 
-export function checkoutPage(view: CheckoutPageView, state: CheckoutFormState): Page {
+export function checkoutPage(
+  view: CheckoutPageView,
+  state: CheckoutFormState,
+  formPath: FormPath = checkoutPath,
+): Page {
   return {
     title: headline(view).title,
     styles: CHECKOUT_STYLES,
     bodyClass: 'checkout-page',
-    body: html`<div class="checkout-app">${summary(view, state)}${payment(view, state)}</div>`,
+    body: html`<div class="checkout-app">
+      ${summary(view, state, formPath)}${payment(view, state, formPath)}
+    </div>`,
   };
 }

@@ -10,6 +10,19 @@ export interface Page {
   styles: string;
   bodyClass: string;
   body: SafeHtml;
+  /** Constant script text from this directory, run under the response's nonce. */
+  script?: string;
+}
+
+/** Who may frame a page: nobody unless a page says so (the embedded checkout). */
+export interface Framing {
+  /** The CSP `frame-ancestors` sources. */
+  frameAncestors: string;
+}
+
+function scriptElement(script: string, nonce: string): SafeHtml {
+  // The nonce is base64 and the script constant text, so neither needs escaping.
+  return trusted(`<script nonce="${nonce}">${script}</script>`);
 }
 
 function renderDocument(page: Page, nonce: string): string {
@@ -25,32 +38,40 @@ function renderDocument(page: Page, nonce: string): string {
       </style>
     </head>
     <body class="${page.bodyClass}">
-      ${page.body}
+      ${page.body} ${page.script && scriptElement(page.script, nonce)}
     </body>
   </html>`}`;
 }
 
 /**
- * The pages need no script at all: forms post and the server redirects. So the policy allows
- * nothing but this response's own stylesheet. `form-action` is left out on purpose: a successful
- * payment 303s to the merchant's success_url, and browsers check redirects against it too.
+ * The pages need no script to work: forms post and the server redirects. So the policy allows
+ * nothing but this response's own stylesheet, and its own script where a page has one.
+ * `form-action` is left out on purpose: a successful payment 303s to the merchant's success_url,
+ * and browsers check redirects against it too.
  */
-function contentSecurityPolicy(nonce: string): string {
+function contentSecurityPolicy(nonce: string, page: Page, framing: Framing | null): string {
   return [
     "default-src 'none'",
     `style-src 'nonce-${nonce}'`,
+    ...(page.script ? [`script-src 'nonce-${nonce}'`] : []),
     'img-src data:',
     "base-uri 'none'",
-    "frame-ancestors 'none'",
+    `frame-ancestors ${framing?.frameAncestors ?? "'none'"}`,
   ].join('; ');
 }
 
-export function sendPage(ctx: Context, status: number, page: Page): void {
+export function sendPage(
+  ctx: Context,
+  status: number,
+  page: Page,
+  framing: Framing | null = null,
+): void {
   const nonce = randomBytes(16).toString('base64');
   ctx.status = status;
   ctx.set({
-    'Content-Security-Policy': contentSecurityPolicy(nonce),
-    'X-Frame-Options': 'DENY',
+    'Content-Security-Policy': contentSecurityPolicy(nonce, page, framing),
+    // Older browsers know only this header, which can forbid framing but not allow a list.
+    ...(framing ? {} : { 'X-Frame-Options': 'DENY' }),
     'Referrer-Policy': 'no-referrer',
     'X-Content-Type-Options': 'nosniff',
     // A payment page must never come back from a cache with someone's email in it.

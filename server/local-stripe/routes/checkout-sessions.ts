@@ -36,6 +36,7 @@ const SessionCreate = z.strictObject({
   success_url: str.optional(),
   cancel_url: str.optional(),
   return_url: str.optional(),
+  redirect_on_completion: z.enum(['always', 'if_required', 'never']).optional(),
   client_reference_id: maxString(200).optional(),
   metadata: metadata.optional(),
   customer: str.optional(),
@@ -89,13 +90,14 @@ export function checkoutSessionRoutes(core: Core, router: ApiRouter): void {
         'mode',
       );
     }
-    if (p.ui_mode !== undefined && p.ui_mode !== 'hosted_page') {
+    if (p.ui_mode === 'elements' || p.ui_mode === 'form') {
       throw invalidRequest(
-        'The local Stripe hosts its own payment page only: use `ui_mode: hosted_page`.',
+        'The local Stripe hosts its own payment page and its embedded checkout only: use `ui_mode: hosted_page` or `ui_mode: embedded_page`.',
         'parameter_invalid_string',
         'ui_mode',
       );
     }
+    const uiMode = p.ui_mode ?? 'hosted_page';
     const version = requestVersion(ctx);
     if (
       p.payment_method_types !== undefined &&
@@ -121,6 +123,7 @@ export function checkoutSessionRoutes(core: Core, router: ApiRouter): void {
       createCheckoutSession(core, {
         ...p,
         mode: p.mode as 'payment' | 'subscription',
+        ui_mode: uiMode,
         line_items: p.line_items!,
         metadata: mergeMetadata({}, p.metadata),
         subscription_metadata: mergeMetadata({}, p.subscription_data?.metadata),

@@ -6,7 +6,7 @@ function unauthorized(message: string): StripeApiError {
 }
 
 /** Stripe shows the key's prefix and last four characters, never the rest. */
-function masked(key: string): string {
+export function masked(key: string): string {
   const prefix = key.match(/^[a-z]+_[a-z]+_/)?.[0] ?? '';
   return `${prefix}${'*'.repeat(Math.max(0, key.length - prefix.length - 4))}${key.slice(-4)}`;
 }
