@@ -1,6 +1,9 @@
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import Stripe from 'stripe';
+import { compareShape } from './fidelity/compare-shape.ts';
+import { loadShapes } from './fidelity/sdk-types.ts';
 import { priceFor, startHarness, startHarnessWithReceiver, type Harness } from './support.ts';
 import type { WebhookReceiver } from './webhook-receiver.ts';
 
@@ -86,6 +89,18 @@ describe('local Stripe: embedded Checkout Sessions', () => {
     assert.equal(session.return_url, RETURN_URL);
     assert.equal(session.redirect_on_completion, 'if_required');
     assert.equal(retrieved.client_secret, session.client_secret);
+  });
+
+  it("has the shape of Stripe's own session, open and complete", async () => {
+    const fixtures = new URL('./fidelity/stripe-openapi/fixtures3.json', import.meta.url);
+    const samples = (JSON.parse(readFileSync(fixtures, 'utf8')) as { resources: object }).resources;
+    const context = { samples: samples as Record<string, unknown>, shapes: loadShapes() };
+    const session = await embedded();
+    await h.control.completeSession(session.id);
+    const completed = await h.stripe.checkout.sessions.retrieve(session.id);
+
+    assert.deepEqual(compareShape(session, context), []);
+    assert.deepEqual(compareShape(completed, context), []);
   });
 
   it('redirects on completion unless told otherwise, and keeps client_secret null on hosted sessions', async () => {
