@@ -9,6 +9,7 @@ import type { AccessTokenOptions } from './http/auth.ts';
 import { ConfigError, type Env } from './config.ts';
 import { startLocalStripe, type LocalStripe } from './local-stripe/index.ts';
 import { WEBHOOK_PATH } from './routes/webhooks.ts';
+import { bindStripeAccount } from './services/stripe-account.ts';
 import { createStripeClient, stripeHostOf } from './stripe/client.ts';
 import { createStorage, openDatabase, type Storage } from './storage/index.ts';
 
@@ -138,14 +139,17 @@ export async function startServer(env: Env, options: StartOptions = {}): Promise
     server.close();
     throw error;
   }
+  const secretKey = env.STRIPE_SECRET_KEY ?? localStripe!.secretKey;
   const stripe = createStripeClient({
-    secretKey: env.STRIPE_SECRET_KEY ?? localStripe!.secretKey,
+    secretKey,
     local:
       localStripe?.clientOptions ??
       (env.STRIPE_API_URL ? stripeHostOf(env.STRIPE_API_URL) : undefined),
   });
   const db = openDatabase(env.DATABASE_PATH);
   const storage = createStorage(db);
+  // Before the app is attached, so no request sends another account's ids to Stripe.
+  await bindStripeAccount({ stripe, storage, secretKey, logger });
   const shutdown = new AbortController();
   const app = createApp({
     stripe,

@@ -78,6 +78,9 @@ export function checkoutSessionStore(db: Db) {
        url = CASE WHEN @status = 'open' THEN url ELSE NULL END
      WHERE id = @id AND status = 'open'`,
   );
+  const closeAllOpen = db.prepare(
+    `UPDATE checkout_sessions SET status = 'expired', url = NULL WHERE status = 'open'`,
+  );
   const markFulfilled = db.prepare<{ id: string; now: number } & FulfilledAs>(
     `UPDATE checkout_sessions SET fulfilled_at = @now, status = 'complete', url = NULL,
        payment_status = @payment_status,
@@ -96,6 +99,11 @@ export function checkoutSessionStore(db: Db) {
     /** Only an open session changes status: complete and expired are final. */
     close: (id: string, status: 'complete' | 'expired', paymentStatus: string) =>
       setStatus.run({ id, status, paymentStatus }).changes > 0,
+    /**
+     * Closes every open session here only, for a Stripe account that can no longer be asked to
+     * expire them. Returns how many there were.
+     */
+    closeAllOpen: () => closeAllOpen.run().changes,
     /** True for the one caller that fulfils the session; every later caller gets false. */
     markFulfilled: (id: string, now: number, fulfilledAs: FulfilledAs) =>
       markFulfilled.run({ id, now, ...fulfilledAs }).changes > 0,

@@ -1,4 +1,5 @@
 import type { Db } from './database.ts';
+import type { StripeAccount } from './stripe-account.ts';
 
 export function customerStore(db: Db) {
   const byUser = db.prepare<[string], { stripe_customer_id: string }>(
@@ -11,6 +12,13 @@ export function customerStore(db: Db) {
     `INSERT INTO customers (user_id, stripe_customer_id, created_at)
      VALUES (@userId, @customerId, @now) ON CONFLICT DO NOTHING`,
   );
+  const copyAll = db.prepare<{ accountId: string; livemode: number; now: number }>(
+    `INSERT INTO set_aside_customers
+       (user_id, stripe_customer_id, account_id, livemode, created_at, set_aside_at)
+     SELECT user_id, stripe_customer_id, @accountId, @livemode, created_at, @now FROM customers
+     WHERE true ON CONFLICT DO NOTHING`,
+  );
+  const removeAll = db.prepare('DELETE FROM customers');
 
   return {
     customerIdFor: (userId: string) => byUser.get(userId)?.stripe_customer_id,
@@ -22,6 +30,14 @@ export function customerStore(db: Db) {
     remember(userId: string, customerId: string, now: number): string | undefined {
       insert.run({ userId, customerId, now });
       return byUser.get(userId)?.stripe_customer_id;
+    },
+    /**
+     * Takes every pairing out of use, keeping it in set_aside_customers with the account its
+     * customer belongs to; call inside a transaction. Returns how many there were.
+     */
+    setAsideAll(account: StripeAccount, now: number): number {
+      copyAll.run({ accountId: account.id, livemode: account.livemode ? 1 : 0, now });
+      return removeAll.run().changes;
     },
   };
 }

@@ -5,6 +5,7 @@ import { entitlementStore } from './entitlements.ts';
 import { eventStore } from './events.ts';
 import { paymentStore } from './payments.ts';
 import { purchaseStore } from './purchases.ts';
+import { stripeAccountStore } from './stripe-account.ts';
 import { subscriptionStore } from './subscriptions.ts';
 
 export function createStorage(db: Db) {
@@ -17,6 +18,7 @@ export function createStorage(db: Db) {
     purchases: purchaseStore(db),
     payments: paymentStore(db),
     events: eventStore(db),
+    stripeAccount: stripeAccountStore(db),
     /** This installation's id, written into the metadata of every session it makes. */
     instanceId: db.prepare<[], { id: string }>('SELECT id FROM installation').get()!.id,
     /** Runs `work` in one SQLite transaction: all of its writes land, or none. */

@@ -150,4 +150,25 @@ export const migrations: readonly string[] = [
     WHERE true ON CONFLICT DO NOTHING;
   DROP TABLE payment_revocations;
   `,
+  /* 8 */ `
+  -- The Stripe account and mode the customer and session ids here belong to: against another,
+  -- they name nothing, so they are set aside at start instead of failing every returning buyer.
+  CREATE TABLE stripe_account (
+    singleton INTEGER PRIMARY KEY CHECK (singleton = 1),
+    account_id TEXT NOT NULL,
+    livemode INTEGER NOT NULL CHECK (livemode IN (0, 1)),
+    bound_at INTEGER NOT NULL
+  );
+
+  -- Customers of an account this database was moved away from, kept for the record.
+  CREATE TABLE set_aside_customers (
+    user_id TEXT NOT NULL,
+    stripe_customer_id TEXT NOT NULL,
+    account_id TEXT NOT NULL,
+    livemode INTEGER NOT NULL,
+    created_at INTEGER NOT NULL,
+    set_aside_at INTEGER NOT NULL,
+    PRIMARY KEY (account_id, livemode, stripe_customer_id)
+  );
+  `,
 ];
