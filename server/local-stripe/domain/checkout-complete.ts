@@ -1,17 +1,15 @@
 import type Stripe from 'stripe';
 import type { Core } from '../core.ts';
 import { buildCustomer } from '../objects/customer.ts';
-import { buildSubscription } from '../objects/subscription.ts';
 import type { PayResult } from '../pages/flows.ts';
 import { newId, newInvoicePrefix } from '../store/ids.ts';
 import type { SessionState } from '../store/store.ts';
-import { invoiceSubscription } from './billing.ts';
 import { chargeCard } from './cards.ts';
 import { expireSession } from './checkout-expire.ts';
-import { emitEvent, previousAttributes } from './events.ts';
+import { emitEvent } from './events.ts';
 import { collectPayment } from './payments.ts';
-import { addInterval } from './periods.ts';
 import { promotionCodeProblem } from './promotions.ts';
+import { createSubscription } from './subscription-create.ts';
 
 export interface Payment {
   email: string;
@@ -39,6 +37,7 @@ function checkForm(core: Core, payment: Payment): Failure | null {
   if (!EMAIL.test(payment.email)) {
     return { ok: false, code: 'invalid_email', message: 'Your email address is invalid.' };
   }
+  if (!payment.number) return null;
   const now = new Date(core.clock.now() * 1000);
   const year = payment.expYear < 100 ? 2000 + payment.expYear : payment.expYear;
   const expired =
@@ -70,6 +69,16 @@ function declineFailure(code: string, message: string): Failure {
   return { ok: false, code: 'card_declined', message };
 }
 
+/**
+ * Whether the buyer must give a card: always, unless `payment_method_collection: if_required` and
+ * nothing is due today ("Checkout will not collect a payment method when the total due for the
+ * session is 0. This may occur if the Checkout Session includes a free trial or a discount",
+ * SessionCreateParams.payment_method_collection in the SDK's types).
+ */
+export function needsCard(session: Stripe.Checkout.Session): boolean {
+  return session.payment_method_collection !== 'if_required' || (session.amount_total ?? 0) > 0;
+}
+
 export function redirectUrl(core: Core, session: Stripe.Checkout.Session): string {
   const ownPage = session.ui_mode === 'embedded_page' ? 'c/embedded' : 'c/pay';
   const target =
@@ -96,6 +105,13 @@ export function completeSession(core: Core, sessionId: string, payment: Payment)
   }
   const formProblem = checkForm(core, payment);
   if (formProblem) return formProblem;
+  // A blank card number is a buyer who gave no card, which only a session that needs none takes.
+  const card = payment.number
+    ? { number: payment.number, expMonth: payment.expMonth, expYear: payment.expYear }
+    : null;
+  if (!card && needsCard(session)) {
+    return { ok: false, code: 'incorrect_number', message: 'Your card number is incomplete.' };
+  }
   const state = core.store.checkoutSessions.internal(session.id)!;
   const amountDue = session.amount_total ?? 0;
   if (amountDue > 0) {
@@ -119,9 +135,8 @@ export function completeSession(core: Core, sessionId: string, payment: Payment)
 
   return core.db.transaction((): PayResult => {
     const customer = existingCustomer ?? createCustomer(core, payment);
-    core.store.customers.update(customer, { card: payment.number });
+    if (card) core.store.customers.update(customer, { card: card.number });
     const paymentMethod = newId('pm');
-    const card = { number: payment.number, expMonth: payment.expMonth, expYear: payment.expYear };
     let completion: Partial<Stripe.Checkout.Session>;
     if (session.mode === 'subscription') {
       completion = startSubscription(core, state, customer, {
@@ -140,7 +155,7 @@ export function completeSession(core: Core, sessionId: string, payment: Payment)
               receiptEmail: payment.email,
               billingName: payment.name,
               metadata: state.paymentIntentMetadata,
-              card,
+              card: card!,
               paymentMethod,
             })
           : null;
@@ -179,7 +194,7 @@ function createCustomer(core: Core, payment: Payment): Stripe.Customer {
       invoicePrefix: newInvoicePrefix(),
       created: core.clock.now(),
     }),
-    { card: payment.number },
+    { card: payment.number || null },
   );
   emitEvent(core, 'customer.created', customer);
   return customer;
@@ -190,58 +205,36 @@ function startSubscription(
   state: SessionState,
   customer: Stripe.Customer,
   charge: {
-    card: { number: string; expMonth: number; expYear: number };
+    card: { number: string; expMonth: number; expYear: number } | null;
     paymentMethod: string;
     name: string | null;
   },
 ): Partial<Stripe.Checkout.Session> {
-  const { store } = core;
-  const now = core.clock.now();
   const line = state.lineItems.find((l) => l.price?.type === 'recurring')!;
-  const price = line.price!;
-  const periodEnd = addInterval(now, price.recurring!.interval, price.recurring!.interval_count);
-  const id = newId('sub');
-  const created = store.subscriptions.insert(
-    buildSubscription({
-      id,
-      itemId: newId('si', 14),
-      customer: customer.id,
-      price,
-      quantity: line.quantity ?? 1,
-      periodStart: now,
-      periodEnd,
-      created: now,
-      metadata: state.subscriptionMetadata,
-      description: null,
-      defaultPaymentMethod: null,
-    }),
-    {
-      couponId: state.couponId,
-      promotionCodeId: state.promotionCodeId,
-      invoicesIssued: 0,
-      failedAttempts: 0,
-      nextRetryAt: null,
+  const { subscription, run } = createSubscription(core, {
+    customer,
+    price: line.price!,
+    quantity: line.quantity ?? 1,
+    metadata: state.subscriptionMetadata,
+    description: null,
+    // `trial_period_days` count from the subscription's start, when the buyer completes.
+    trial: state.trial
+      ? {
+          end: state.trial.end ?? core.clock.now() + state.trial.days! * 86_400,
+          missingPaymentMethod: state.trial.missingPaymentMethod,
+        }
+      : null,
+    couponId: state.couponId,
+    promotionCodeId: state.promotionCodeId,
+    collection: {
+      card: charge.card,
+      paymentMethod: charge.paymentMethod,
+      billingName: charge.name,
+      offSession: false,
     },
-  );
-  emitEvent(core, 'customer.subscription.created', created);
-
-  const run = invoiceSubscription(core, created, {
-    billingReason: 'subscription_create',
-    periodStart: now,
-    periodEnd,
-    card: charge.card,
-    paymentMethod: charge.paymentMethod,
-    billingName: charge.name,
+    defaultPaymentMethod: charge.card ? charge.paymentMethod : null,
   });
-  const before = store.subscriptions.get(id)!;
-  const active: Stripe.Subscription = {
-    ...before,
-    default_payment_method: charge.paymentMethod,
-    status: 'active',
-  };
-  store.subscriptions.update(active);
-  emitEvent(core, 'customer.subscription.updated', active, previousAttributes(before, active));
-  return { subscription: id, invoice: run.invoice.id };
+  return { subscription: subscription.id, invoice: run.invoice.id };
 }
 
 function redeem(core: Core, state: SessionState): void {

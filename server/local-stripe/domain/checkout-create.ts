@@ -7,6 +7,7 @@ import { invalidRequest } from '../wire/errors.ts';
 import { couponAppliesTo } from './discounts.ts';
 import { couponOf, couponProblem, promotionCodeProblem } from './promotions.ts';
 import { priceSession } from './session-pricing.ts';
+import { trialEndOf } from './subscription-create.ts';
 
 export interface CreateSessionParams {
   mode: 'payment' | 'subscription';
@@ -31,7 +32,16 @@ export interface CreateSessionParams {
   submit_type?: 'auto' | 'book' | 'donate' | 'pay' | 'subscribe' | undefined;
   subscription_metadata: Record<string, string>;
   payment_intent_metadata: Record<string, string>;
+  payment_method_collection?: 'always' | 'if_required' | undefined;
+  subscription_trial?: {
+    end?: number | undefined;
+    days?: number | undefined;
+    missingPaymentMethod?: 'cancel' | 'create_invoice' | 'pause' | undefined;
+  };
 }
+
+/** Checkout wants a trial's end "at least 48 hours in the future" (SubscriptionData.trial_end). */
+const MIN_TRIAL_LEAD = 48 * 60 * 60;
 
 const MIN_EXPIRY = 30 * 60;
 const MAX_EXPIRY = 24 * 60 * 60;
@@ -49,6 +59,14 @@ export function createCheckoutSession(core: Core, p: CreateSessionParams): Strip
     // Stripe's answer, without a param (QuantumNous/new-api#4706 quotes the whole response).
     throw invalidRequest('`customer_creation` can only be used in `payment` mode.');
   }
+  if (p.payment_method_collection !== undefined && p.mode !== 'subscription') {
+    throw invalidRequest('`payment_method_collection` can only be used in `subscription` mode.');
+  }
+  const trialEnd = trialEndOf(now, p.subscription_trial ?? {}, {
+    end: 'subscription_data[trial_end]',
+    days: 'subscription_data[trial_period_days]',
+    minimumLead: MIN_TRIAL_LEAD,
+  });
   if (p.customer !== undefined && p.customer_email !== undefined) {
     throw invalidRequest('You may only specify one of these parameters: customer, customer_email.');
   }
@@ -110,6 +128,13 @@ export function createCheckoutSession(core: Core, p: CreateSessionParams): Strip
     promotionCodeId: null,
     subscriptionMetadata: p.subscription_metadata,
     paymentIntentMetadata: p.payment_intent_metadata,
+    ...(trialEnd !== null && {
+      trial: {
+        end: p.subscription_trial?.end ?? null,
+        days: p.subscription_trial?.days ?? null,
+        missingPaymentMethod: p.subscription_trial?.missingPaymentMethod ?? 'create_invoice',
+      },
+    }),
   };
   if (p.discounts && p.discounts.length > 0) {
     state = applyDiscountParam(core, state, p.discounts, {
@@ -147,7 +172,13 @@ export function createCheckoutSession(core: Core, p: CreateSessionParams): Strip
     billingAddressCollection: p.billing_address_collection ?? null,
     submitType: p.submit_type ?? null,
   });
-  const priced = priceSession(core, built, state);
+  const priced = priceSession(
+    core,
+    p.mode === 'subscription'
+      ? { ...built, payment_method_collection: p.payment_method_collection ?? 'always' }
+      : built,
+    state,
+  );
   return store.checkoutSessions.insert(priced.session, priced.state);
 }
 

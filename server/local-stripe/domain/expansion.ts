@@ -9,6 +9,7 @@ export function resolver(core: Core): Resolver {
   const byField: Record<string, (id: string) => unknown> = {
     customer: (id) => store.customers.get(id),
     subscription: (id) => store.subscriptions.get(id),
+    schedule: (id) => store.subscriptionSchedules.get(id),
     latest_invoice: (id) => store.invoices.get(id),
     invoice: (id) => store.invoices.get(id),
     product: (id) => store.products.get(id),

@@ -3,10 +3,9 @@ import type { Core } from '../core.ts';
 import { itemOf, withPeriod } from '../objects/subscription.ts';
 import { newId } from '../store/ids.ts';
 import { invalidRequest } from '../wire/errors.ts';
-import { invoiceSubscription } from './billing.ts';
+import { cardOf, invoiceSubscription } from './billing.ts';
 import { emitEvent, previousAttributes } from './events.ts';
 import { addInterval } from './periods.ts';
-import { cardOf } from './renewals.ts';
 
 /** Why a subscription is paused, as `status_details.paused.subscription.type` says it. */
 export type PauseReason = 'pause_requested' | 'trial_end_without_payment_method';

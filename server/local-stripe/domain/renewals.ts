@@ -2,14 +2,20 @@ import type Stripe from 'stripe';
 import type { Core } from '../core.ts';
 import { failInvoicePayment, payInvoice } from '../objects/invoice.ts';
 import { itemOf, withPeriod } from '../objects/subscription.ts';
-import { newId } from '../store/ids.ts';
 import type { SubscriptionState } from '../store/store.ts';
-import { awaitsBuyer, invoiceSubscription } from './billing.ts';
-import { DEFAULT_TEST_CARD } from './cards.ts';
+import {
+  awaitsBuyer,
+  collectInvoice,
+  collectionFor,
+  customerIdOf,
+  issueInvoice,
+  type InvoiceRun,
+} from './billing.ts';
 import { emitEvent } from './events.ts';
-import { collectPayment } from './payments.ts';
+import { collectPayment, type PaymentOutcome } from './payments.ts';
 import { addInterval } from './periods.ts';
 import { cancelSubscription, saveSubscription } from './subscription-changes.ts';
+import type { DueWork } from './tick.ts';
 
 const DAY = 86_400;
 
@@ -25,36 +31,21 @@ export interface RenewalReport {
   canceled: number;
 }
 
-type Due =
-  | { kind: 'period_end'; at: number; subscription: Stripe.Subscription }
-  | { kind: 'retry'; at: number; subscription: Stripe.Subscription; state: SubscriptionState };
-
-function nextDue(core: Core, now: number): Due | null {
-  let earliest: Due | null = null;
-  for (const status of ['active', 'past_due'] as const) {
-    for (const subscription of core.store.subscriptions.findBy('status', status)) {
-      const state = core.store.subscriptions.internal(subscription.id);
-      const candidate: Due | null =
-        status === 'active'
-          ? { kind: 'period_end', at: itemOf(subscription).current_period_end, subscription }
-          : state?.nextRetryAt != null
-            ? { kind: 'retry', at: state.nextRetryAt, subscription, state }
-            : null;
-      if (candidate && candidate.at <= now && (!earliest || candidate.at < earliest.at)) {
-        earliest = candidate;
-      }
-    }
+/** Each active subscription renews at its period's end; each past-due one retries when due. */
+export function renewalWork(core: Core): DueWork[] {
+  const work: DueWork[] = [];
+  for (const subscription of core.store.subscriptions.findBy('status', 'active')) {
+    work.push({
+      at: itemOf(subscription).current_period_end,
+      run: (report) => renew(core, subscription, report),
+    });
   }
-  return earliest;
-}
-
-/** The card renewals charge: the one the customer last paid with (the control API can swap it). */
-export function cardOf(core: Core, subscription: Stripe.Subscription) {
-  const customerId =
-    typeof subscription.customer === 'string' ? subscription.customer : subscription.customer.id;
-  const number = core.store.customers.internal(customerId)?.card ?? DEFAULT_TEST_CARD;
-  const year = new Date(core.clock.now() * 1000).getUTCFullYear() + 3;
-  return { number, expMonth: 12, expYear: year };
+  for (const subscription of core.store.subscriptions.findBy('status', 'past_due')) {
+    const state = core.store.subscriptions.internal(subscription.id);
+    if (state?.nextRetryAt == null) continue;
+    work.push({ at: state.nextRetryAt, run: (report) => retry(core, subscription, state, report) });
+  }
+  return work;
 }
 
 function renew(core: Core, subscription: Stripe.Subscription, report: RenewalReport): void {
@@ -71,24 +62,44 @@ function renew(core: Core, subscription: Stripe.Subscription, report: RenewalRep
     item.price.recurring!.interval_count,
   );
   const moved = saveSubscription(core, subscription, withPeriod(subscription, start, end));
-  const run = invoiceSubscription(core, moved, {
+  const open = issueInvoice(core, moved, {
     billingReason: 'subscription_cycle',
-    periodStart: start,
-    periodEnd: end,
-    card: cardOf(core, moved),
-    paymentMethod:
-      typeof moved.default_payment_method === 'string' ? moved.default_payment_method : newId('pm'),
-    billingName: null,
+    charge: { periodStart: start, periodEnd: end },
+    // A cycle invoice "looks back one period" (Invoice.period_end in the SDK's types).
+    invoicePeriod: { start: item.current_period_start, end: start },
   });
+  settleCycleInvoice(
+    core,
+    moved.id,
+    collectInvoice(core, open, collectionFor(core, moved)),
+    report,
+  );
+}
+
+/**
+ * After a cycle invoice's first attempt: counted as renewed, or the subscription goes past_due
+ * with Stripe's retries scheduled. Call inside a transaction.
+ */
+export function settleCycleInvoice(
+  core: Core,
+  subscriptionId: string,
+  run: InvoiceRun,
+  report: RenewalReport,
+): void {
   if (run.paid) {
     report.renewed += 1;
     return;
   }
   report.failed += 1;
-  const current = core.store.subscriptions.get(moved.id)!;
-  const state = core.store.subscriptions.internal(moved.id)!;
+  scheduleRetries(core, subscriptionId, run.invoice);
+}
+
+/** A first failed attempt: the subscription goes past_due, the invoice retried on schedule. */
+export function scheduleRetries(core: Core, subscriptionId: string, invoice: Stripe.Invoice): void {
+  const current = core.store.subscriptions.get(subscriptionId)!;
+  const state = core.store.subscriptions.internal(subscriptionId)!;
   const retryAt = core.clock.now() + RETRY_AFTER_DAYS[0]! * DAY;
-  core.store.invoices.update({ ...run.invoice, next_payment_attempt: retryAt });
+  core.store.invoices.update({ ...invoice, next_payment_attempt: retryAt });
   core.store.subscriptions.update(current, { ...state, failedAttempts: 1, nextRetryAt: retryAt });
   saveSubscription(core, current, { ...current, status: 'past_due' });
 }
@@ -109,25 +120,25 @@ function retry(
     return;
   }
   const now = core.clock.now();
-  const customerId =
-    typeof subscription.customer === 'string' ? subscription.customer : subscription.customer.id;
+  const customerId = customerIdOf(subscription);
   const customer = core.store.customers.get(customerId);
-  const payment = collectPayment(core, {
-    amount: invoice.amount_due,
-    currency: invoice.currency,
-    customer: customerId,
-    description: 'Subscription update',
-    receiptEmail: customer?.email ?? null,
-    billingName: customer?.name ?? null,
-    metadata: {},
-    card: cardOf(core, subscription),
-    paymentMethod:
-      typeof subscription.default_payment_method === 'string'
-        ? subscription.default_payment_method
-        : newId('pm'),
-    offSession: true,
-  });
-  if (payment.ok) {
+  const collection = collectionFor(core, subscription);
+  // Without a card on file there is nothing to charge: the attempt fails as it would on Stripe.
+  const payment: PaymentOutcome | null = collection.card
+    ? collectPayment(core, {
+        amount: invoice.amount_due,
+        currency: invoice.currency,
+        customer: customerId,
+        description: 'Subscription update',
+        receiptEmail: customer?.email ?? null,
+        billingName: customer?.name ?? null,
+        metadata: {},
+        card: collection.card,
+        paymentMethod: collection.paymentMethod,
+        offSession: true,
+      })
+    : null;
+  if (payment?.ok) {
     const paid = core.store.invoices.update(payInvoice(invoice, now));
     emitEvent(core, 'invoice.paid', paid);
     emitEvent(core, 'invoice.payment_succeeded', paid);
@@ -144,7 +155,7 @@ function retry(
   const attempts = state.failedAttempts + 1;
   const wait = RETRY_AFTER_DAYS[attempts - 1];
   const nextRetryAt = wait === undefined ? null : now + wait * DAY;
-  const hostedUrl = awaitsBuyer(core, invoice, payment);
+  const hostedUrl = payment ? awaitsBuyer(core, invoice, payment) : null;
   const failed = core.store.invoices.update(failInvoicePayment(invoice, nextRetryAt, hostedUrl));
   emitEvent(core, 'invoice.payment_failed', failed);
   if (hostedUrl) emitEvent(core, 'invoice.payment_action_required', failed);
@@ -157,23 +168,4 @@ function retry(
     cancelSubscription(core, subscription, 'payment_failed');
     report.canceled += 1;
   }
-}
-
-/**
- * Bills every subscription whose period the clock has passed, in the order things fell due, and
- * retries or gives up on past-due invoices on Stripe's schedule.
- */
-export function runRenewals(core: Core): RenewalReport {
-  const report: RenewalReport = { renewed: 0, failed: 0, canceled: 0 };
-  for (let guard = 0; guard < 10_000; guard += 1) {
-    const due = nextDue(core, core.clock.now());
-    if (!due) break;
-    core.clock.at(due.at, () =>
-      core.db.transaction(() => {
-        if (due.kind === 'period_end') renew(core, due.subscription, report);
-        else retry(core, due.subscription, due.state, report);
-      })(),
-    );
-  }
-  return report;
 }

@@ -20,8 +20,9 @@ export function priceSession(
       amount_total: subtotal - discount,
     };
   });
-  const subtotal = lineItems.reduce((sum, line) => sum + line.amount_subtotal, 0);
-  const discount = lineItems.reduce((sum, line) => sum + line.amount_discount, 0);
+  // A trial's session totals what is due today: nothing. The line items keep their prices.
+  const subtotal = state.trial ? 0 : lineItems.reduce((sum, line) => sum + line.amount_subtotal, 0);
+  const discount = state.trial ? 0 : lineItems.reduce((sum, line) => sum + line.amount_discount, 0);
   return {
     session: {
       ...session,

@@ -44,7 +44,7 @@ export function setCancelAtPeriodEnd(
 export function cancelSubscription(
   core: Core,
   subscription: Stripe.Subscription,
-  reason: Reason,
+  reason: Reason | null,
   details: {
     comment?: string | undefined;
     feedback?: Stripe.Subscription.CancellationDetails.Feedback | undefined;

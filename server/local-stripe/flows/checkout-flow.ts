@@ -1,6 +1,6 @@
 import type Stripe from 'stripe';
 import type { Core } from '../core.ts';
-import { closeIfExpired, completeSession } from '../domain/checkout-complete.ts';
+import { closeIfExpired, completeSession, needsCard } from '../domain/checkout-complete.ts';
 import { couponAppliesTo } from '../domain/discounts.ts';
 import { couponOf, findPromotionCode, promotionCodeProblem } from '../domain/promotions.ts';
 import { priceSession } from '../domain/session-pricing.ts';
@@ -60,6 +60,8 @@ export function createCheckoutFlow(
       cancelUrl: session.cancel_url,
       expiresAt: session.expires_at,
       livemode: false,
+      trialDays: trialDays(core, state),
+      cardRequired: needsCard(session),
     };
   }
 
@@ -146,4 +148,11 @@ export function createCheckoutFlow(
       });
     },
   };
+}
+
+/** Whole days of trial the buyer gets if they start now. */
+function trialDays(core: Core, state: SessionState): number | null {
+  if (!state.trial) return null;
+  if (state.trial.days !== null) return state.trial.days;
+  return Math.ceil(((state.trial.end ?? 0) - core.clock.now()) / 86_400);
 }

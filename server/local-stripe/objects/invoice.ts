@@ -1,9 +1,9 @@
 import type Stripe from 'stripe';
 
-export interface InvoiceInput {
-  id: string;
+/** The subscription's charge for one period of one price. */
+export interface SubscriptionLineInput {
   lineId: string;
-  customer: Stripe.Customer;
+  invoiceId: string;
   subscription: Stripe.Subscription;
   price: Stripe.Price;
   quantity: number;
@@ -12,28 +12,27 @@ export interface InvoiceInput {
   periodEnd: number;
   discount: number;
   discountId: string | null;
-  billingReason: Stripe.Invoice.BillingReason;
-  number: string;
-  created: number;
+  /** A trial's period is charged nothing ("the amount is 0", docs.stripe.com/billing/subscriptions/trials). */
+  trial?: boolean;
 }
 
-/** A draft subscription invoice; `finalize`, `pay` and `failPayment` move it on. */
-export function buildInvoice(input: InvoiceInput): Stripe.Invoice {
-  const subtotal = (input.price.unit_amount ?? 0) * input.quantity;
-  const total = subtotal - input.discount;
+export function subscriptionLine(input: SubscriptionLineInput): Stripe.InvoiceLineItem {
+  const subtotal = input.trial ? 0 : (input.price.unit_amount ?? 0) * input.quantity;
   const item = input.subscription.items.data[0]!;
-  const line: Stripe.InvoiceLineItem = {
+  return {
     id: input.lineId,
     object: 'line_item',
     amount: subtotal,
     currency: input.price.currency,
-    description: `${input.quantity} × ${input.productName} (at $${((input.price.unit_amount ?? 0) / 100).toFixed(2)} / ${input.price.recurring?.interval ?? 'once'})`,
+    description: input.trial
+      ? `Trial period for ${input.productName}`
+      : `${input.quantity} × ${input.productName} (at $${((input.price.unit_amount ?? 0) / 100).toFixed(2)} / ${input.price.recurring?.interval ?? 'once'})`,
     discount_amounts: input.discountId
       ? [{ amount: input.discount, discount: input.discountId }]
       : [],
     discountable: true,
     discounts: input.discountId ? [input.discountId] : [],
-    invoice: input.id,
+    invoice: input.invoiceId,
     livemode: false,
     metadata: {},
     parent: {
@@ -64,16 +63,86 @@ export function buildInvoice(input: InvoiceInput): Stripe.Invoice {
     subtotal,
     taxes: [],
   };
+}
+
+/**
+ * A pending invoice item as a line of the invoice that takes it in. A proration's line keeps the
+ * subscription item as its parent, with `proration: true` and the item that generated it.
+ */
+export function invoiceItemLine(
+  item: Stripe.InvoiceItem,
+  invoiceId: string,
+  lineId: string,
+): Stripe.InvoiceLineItem {
+  const subscription = item.parent?.subscription_details;
+  const credited = item.proration_details?.credited_items?.invoice_line_item_details ?? null;
+  return {
+    id: lineId,
+    object: 'line_item',
+    amount: item.amount,
+    currency: item.currency,
+    description: item.description,
+    discount_amounts: [],
+    discountable: item.discountable,
+    discounts: [],
+    invoice: invoiceId,
+    livemode: false,
+    metadata: item.metadata ?? {},
+    parent: {
+      invoice_item_details: null,
+      subscription_item_details: {
+        invoice_item: item.id,
+        proration: item.proration,
+        proration_details: { credited_items: credited },
+        subscription: subscription?.subscription ?? null,
+        subscription_item: subscription?.subscription_item ?? '',
+      },
+      type: 'subscription_item_details',
+    },
+    period: item.period,
+    pretax_credit_amounts: [],
+    pricing: item.pricing,
+    quantity: item.quantity,
+    quantity_decimal: null,
+    subscription: subscription?.subscription ?? null,
+    subtotal: item.amount,
+    taxes: [],
+  };
+}
+
+export interface InvoiceInput {
+  id: string;
+  customer: Stripe.Customer;
+  subscription: Stripe.Subscription;
+  lines: Stripe.InvoiceLineItem[];
+  /** What the invoice looks back on: for a cycle invoice, the period that just ended. */
+  periodStart: number;
+  periodEnd: number;
+  billingReason: Stripe.Invoice.BillingReason;
+  created: number;
+}
+
+/**
+ * A draft subscription invoice; `finalize`, `pay` and `failPayment` move it on. Its amount due is
+ * never negative: a credit larger than the charges goes to the customer's balance on finalizing.
+ */
+export function buildInvoice(input: InvoiceInput): Stripe.Invoice {
+  const subtotal = input.lines.reduce((sum, line) => sum + line.amount, 0);
+  const discountAmounts = input.lines.flatMap((line) => line.discount_amounts ?? []);
+  const discount = discountAmounts.reduce((sum, d) => sum + d.amount, 0);
+  const discountIds = [...new Set(input.lines.flatMap((line) => line.discounts))];
+  const total = subtotal - discount;
+  const due = Math.max(0, total);
   return {
     id: input.id,
     object: 'invoice',
     account_country: 'US',
     account_name: 'Tilldrop (local)',
     account_tax_ids: null,
-    amount_due: total,
+    amount_due: due,
     amount_overpaid: 0,
     amount_paid: 0,
-    amount_remaining: total,
+    amount_remaining: due,
     amount_shipping: 0,
     application: null,
     attempt_count: 0,
@@ -90,7 +159,7 @@ export function buildInvoice(input: InvoiceInput): Stripe.Invoice {
     billing_reason: input.billingReason,
     collection_method: 'charge_automatically',
     created: input.created,
-    currency: input.price.currency,
+    currency: input.subscription.currency,
     custom_fields: null,
     customer: input.customer.id,
     customer_account: null,
@@ -105,7 +174,7 @@ export function buildInvoice(input: InvoiceInput): Stripe.Invoice {
     default_source: null,
     default_tax_rates: [],
     description: null,
-    discounts: input.discountId ? [input.discountId] : [],
+    discounts: discountIds,
     due_date: null,
     effective_at: null,
     ending_balance: null,
@@ -116,7 +185,12 @@ export function buildInvoice(input: InvoiceInput): Stripe.Invoice {
     issuer: { type: 'self' },
     last_finalization_error: null,
     latest_revision: null,
-    lines: { object: 'list', data: [line], has_more: false, url: `/v1/invoices/${input.id}/lines` },
+    lines: {
+      object: 'list',
+      data: input.lines,
+      has_more: false,
+      url: `/v1/invoices/${input.id}/lines`,
+    },
     livemode: false,
     metadata: {},
     next_payment_attempt: null,
@@ -156,9 +230,7 @@ export function buildInvoice(input: InvoiceInput): Stripe.Invoice {
     subtotal_excluding_tax: subtotal,
     test_clock: null,
     total,
-    total_discount_amounts: input.discountId
-      ? [{ amount: input.discount, discount: input.discountId }]
-      : [],
+    total_discount_amounts: discountAmounts,
     total_excluding_tax: total,
     total_pretax_credit_amounts: [],
     total_taxes: [],
@@ -166,15 +238,27 @@ export function buildInvoice(input: InvoiceInput): Stripe.Invoice {
   };
 }
 
+/**
+ * Numbers the invoice and applies the customer's balance: a credit (negative balance) lowers what
+ * is due, and whatever the invoice does not use, or a negative total adds, is its ending balance,
+ * the customer's new balance (docs.stripe.com/invoicing/customer/balance).
+ */
 export function finalizeInvoice(
   invoice: Stripe.Invoice,
   number: string,
   now: number,
+  customerBalance = 0,
 ): Stripe.Invoice {
+  const net = invoice.total + customerBalance;
+  const due = Math.max(0, net);
   return {
     ...invoice,
     number,
     status: 'open',
+    amount_due: due,
+    amount_remaining: due,
+    starting_balance: customerBalance,
+    ending_balance: net - due,
     effective_at: now,
     status_transitions: { ...invoice.status_transitions, finalized_at: now },
   };

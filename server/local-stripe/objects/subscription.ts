@@ -37,9 +37,16 @@ export interface SubscriptionInput {
   metadata: Record<string, string>;
   description: string | null;
   defaultPaymentMethod: string | null;
+  /** A free trial until `end` (then the period's end), and what happens if no card is on file. */
+  trial?: { end: number; missingPaymentMethod: MissingPaymentMethod };
 }
 
-/** A new subscription: `incomplete` until its first invoice is paid, as on Stripe. */
+export type MissingPaymentMethod = 'cancel' | 'create_invoice' | 'pause';
+
+/**
+ * A new subscription: `incomplete` until its first invoice is paid, as on Stripe, or `trialing`
+ * from the start when it has a trial, billed from the trial's end (its billing cycle anchor).
+ */
 export function buildSubscription(input: SubscriptionInput): Stripe.Subscription {
   const item: Stripe.SubscriptionItem = {
     id: input.itemId,
@@ -63,7 +70,7 @@ export function buildSubscription(input: SubscriptionInput): Stripe.Subscription
     application: null,
     application_fee_percent: null,
     automatic_tax: { disabled_reason: null, enabled: false, liability: null },
-    billing_cycle_anchor: input.periodStart,
+    billing_cycle_anchor: input.trial ? input.trial.end : input.periodStart,
     billing_cycle_anchor_config: null,
     billing_mode: { type: 'flexible', flexible: { proration_discounts: 'included' } },
     billing_schedules: [],
@@ -114,14 +121,17 @@ export function buildSubscription(input: SubscriptionInput): Stripe.Subscription
     pending_update: null,
     schedule: null,
     start_date: input.created,
-    status: 'incomplete',
+    status: input.trial ? 'trialing' : 'incomplete',
     test_clock: null,
     transfer_data: null,
-    trial_end: null,
+    trial_end: input.trial?.end ?? null,
     trial_settings: {
-      end_behavior: { billing_cycle_anchor: 'unchanged', missing_payment_method: 'create_invoice' },
+      end_behavior: {
+        billing_cycle_anchor: 'unchanged',
+        missing_payment_method: input.trial?.missingPaymentMethod ?? 'create_invoice',
+      },
     },
-    trial_start: null,
+    trial_start: input.trial ? input.created : null,
   };
 }
 
@@ -142,5 +152,17 @@ export function withPeriod(
       ...subscription.items,
       data: [{ ...item!, current_period_start: start, current_period_end: end }, ...rest],
     },
+  };
+}
+
+/** The subscription with its one item changed, e.g. moved to another price. */
+export function withItem(
+  subscription: Stripe.Subscription,
+  change: Partial<Stripe.SubscriptionItem>,
+): Stripe.Subscription {
+  const [item, ...rest] = subscription.items.data;
+  return {
+    ...subscription,
+    items: { ...subscription.items, data: [{ ...item!, ...change }, ...rest] },
   };
 }

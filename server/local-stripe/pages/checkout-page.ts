@@ -4,7 +4,12 @@
 import Router from '@koa/router';
 import type { Context } from 'koa';
 import type { CheckoutFlow, CheckoutPageView, PayResult } from './flows.ts';
-import { parseCardForm, type CardField, type TypedFields } from './card-form.ts';
+import {
+  parseCardForm,
+  type CardField,
+  type CardFormResult,
+  type TypedFields,
+} from './card-form.ts';
 import { checkoutPage, checkoutPath, EMPTY_FORM, type FormPath } from './checkout-view.ts';
 import { formBody, formField } from './form-body.ts';
 import { refuseCrossSitePost } from './cross-site.ts';
@@ -101,11 +106,19 @@ export function createCheckoutRoutes(flow: CheckoutFlow, surface: CheckoutSurfac
       name: formField(ctx, 'billingName'),
       expiry: formField(ctx, 'cardExpiry'),
     };
-    const form = parseCardForm({
-      ...typed,
-      number: formField(ctx, 'cardNumber'),
-      cvc: formField(ctx, 'cardCvc'),
-    });
+    // A session that needs no card shows no card form; the flow checks the email and takes a
+    // blank card number as no card given.
+    const form: CardFormResult =
+      view.cardRequired === false && !formField(ctx, 'cardNumber')
+        ? {
+            ok: true,
+            card: { email: typed.email, number: '', expMonth: 0, expYear: 0, cvc: '' },
+          }
+        : parseCardForm({
+            ...typed,
+            number: formField(ctx, 'cardNumber'),
+            cvc: formField(ctx, 'cardCvc'),
+          });
     if (!form.ok) {
       send(ctx, 400, page(ctx, view, { typed, error: form.error }));
       return;

@@ -42,6 +42,11 @@ function headline(view: CheckoutPageView): { title: string; interval: string | n
   };
 }
 
+/** What the lines cost each period, before any trial. */
+function fullPrice(view: CheckoutPageView): number {
+  return view.lines.reduce((sum, line) => sum + line.unitAmount * line.quantity, 0);
+}
+
 function lineItem(line: CheckoutLineView, currency: string): SafeHtml {
   const meta = [
     line.quantity > 1 ? `Qty ${line.quantity}` : null,
@@ -131,6 +136,9 @@ function summary(view: CheckoutPageView, state: CheckoutFormState, formPath: For
   const back = safeHref(view.cancelUrl);
   const { title, interval } = headline(view);
   const totalLabel = view.mode === 'subscription' ? 'Total due today' : 'Total due';
+  const headlineAmount = view.trialDays
+    ? `${view.trialDays} days free`
+    : formatMoney(view.amountSubtotal, view.currency);
   return html`<section class="summary" aria-labelledby="summary-title">
     <div class="summary-inner">
       <header class="merchant">
@@ -141,9 +149,15 @@ function summary(view: CheckoutPageView, state: CheckoutFormState, formPath: For
       ${
         view.lines.length > 0 &&
         html`<p class="headline-price">
-            <span class="headline-amount">${formatMoney(view.amountSubtotal, view.currency)}</span>
-            ${interval && html`<span class="headline-interval">${interval.replace(' ', '\n')}</span>`}
+            <span class="headline-amount">${headlineAmount}</span>
+            ${interval && !view.trialDays && html`<span class="headline-interval">${interval.replace(' ', '\n')}</span>`}
           </p>
+          ${
+            view.trialDays &&
+            html`<p class="line-meta trial-then">
+              Then ${formatMoney(fullPrice(view), view.currency)}${interval ? ` ${interval}` : ''}
+            </p>`
+          }
           <ul class="lines">
             ${view.lines.map((line) => lineItem(line, view.currency))}
           </ul>
@@ -250,22 +264,25 @@ function payment(view: CheckoutPageView, state: CheckoutFormState, formPath: For
       <form method="post" action="${formPath(view.id)}">
         <h2 class="section-title">Contact information</h2>
         ${emailField(view, state)}
-        <h2 class="section-title">Payment method</h2>
-        ${cardField(state)}
-        <div class="field">
-          <label for="billing-name">Name on card</label>
-          <input
-            class="input"
-            id="billing-name"
-            name="billingName"
-            autocomplete="cc-name"
-            placeholder="Full name on card"
-            maxlength="200"
-            value="${state.typed.name}"
-          />
-        </div>
+        ${
+          view.cardRequired !== false &&
+          html`<h2 class="section-title">Payment method</h2>
+            ${cardField(state)}
+            <div class="field">
+              <label for="billing-name">Name on card</label>
+              <input
+                class="input"
+                id="billing-name"
+                name="billingName"
+                autocomplete="cc-name"
+                placeholder="Full name on card"
+                maxlength="200"
+                value="${state.typed.name}"
+              />
+            </div>`
+        }
         <button class="button button-primary pay-button" type="submit">
-          ${SUBMIT_LABELS[view.mode]}
+          ${view.trialDays ? 'Start trial' : SUBMIT_LABELS[view.mode]}
         </button>
         ${
           view.mode === 'subscription' &&

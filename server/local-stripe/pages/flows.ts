@@ -31,6 +31,10 @@ export interface CheckoutPageView {
   /** Unix seconds. */
   expiresAt: number;
   livemode: false;
+  /** Days of free trial before the first charge, when the subscription starts with one. */
+  trialDays?: number | null;
+  /** False when nothing is due today and the session collects a card only if required. */
+  cardRequired?: boolean;
 }
 
 export interface CardInput {

@@ -54,8 +54,21 @@ const SessionCreate = z.strictObject({
   billing_address_collection: z.enum(['auto', 'required']).optional(),
   submit_type: z.enum(['auto', 'book', 'donate', 'pay', 'subscribe']).optional(),
   subscription_data: z
-    .strictObject({ metadata: metadata.optional(), description: str.optional() })
+    .strictObject({
+      metadata: metadata.optional(),
+      description: str.optional(),
+      trial_period_days: int.optional(),
+      trial_end: int.optional(),
+      trial_settings: z
+        .strictObject({
+          end_behavior: z.strictObject({
+            missing_payment_method: z.enum(['cancel', 'create_invoice', 'pause']),
+          }),
+        })
+        .optional(),
+    })
     .optional(),
+  payment_method_collection: z.enum(['always', 'if_required']).optional(),
   payment_intent_data: z
     .strictObject({
       metadata: metadata.optional(),
@@ -127,6 +140,12 @@ export function checkoutSessionRoutes(core: Core, router: ApiRouter): void {
         line_items: p.line_items!,
         metadata: mergeMetadata({}, p.metadata),
         subscription_metadata: mergeMetadata({}, p.subscription_data?.metadata),
+        subscription_trial: {
+          end: p.subscription_data?.trial_end,
+          days: p.subscription_data?.trial_period_days,
+          missingPaymentMethod:
+            p.subscription_data?.trial_settings?.end_behavior.missing_payment_method,
+        },
         payment_intent_metadata: mergeMetadata({}, p.payment_intent_data?.metadata),
       }),
     )();

@@ -2,6 +2,8 @@ import { z } from 'zod';
 import type { Core } from '../core.ts';
 import { resolver } from '../domain/expansion.ts';
 import { pauseSubscription, resumeSubscription } from '../domain/pauses.ts';
+import { applyChange, changesBilling, type ChangeRequest } from '../domain/plan-changes.ts';
+import { createFromApi } from '../domain/subscription-create.ts';
 import {
   cancelSubscription,
   saveSubscription,
@@ -24,6 +26,7 @@ import {
 import { respond } from '../wire/respond.ts';
 import { retrieve, retrieveRoute } from '../wire/retrieve.ts';
 import { idParam, paramsOf, type ApiRouter } from '../wire/route.ts';
+import { ItemChangeParam, ProrationBehaviorParam, TrialEndParam } from './change-params.ts';
 
 const feedback = z.enum([
   'customer_service',
@@ -45,7 +48,43 @@ const PauseCollection = z.union([
   }),
 ]);
 
+const PaymentBehaviorParam = z.enum([
+  'allow_incomplete',
+  'default_incomplete',
+  'error_if_incomplete',
+  'pending_if_incomplete',
+]);
+
+const TrialSettingsParam = z.strictObject({
+  end_behavior: z.strictObject({
+    missing_payment_method: z.enum(['cancel', 'create_invoice', 'pause']),
+  }),
+});
+
+const SubscriptionCreate = z.strictObject({
+  customer: str.optional(),
+  items: z.array(z.strictObject({ price: str.optional(), quantity: int.optional() })).optional(),
+  trial_end: TrialEndParam.optional(),
+  trial_period_days: int.optional(),
+  trial_settings: TrialSettingsParam.optional(),
+  default_payment_method: str.optional(),
+  payment_behavior: PaymentBehaviorParam.optional(),
+  off_session: bool.optional(),
+  metadata: metadata.optional(),
+  description: str.optional(),
+  expand,
+});
+
 const SubscriptionUpdate = z.strictObject({
+  items: z.array(ItemChangeParam).optional(),
+  proration_behavior: ProrationBehaviorParam.optional(),
+  proration_date: int.optional(),
+  payment_behavior: PaymentBehaviorParam.optional(),
+  // In this API version an object (`billing_cycle_anchor[type]=now`), as on resume.
+  billing_cycle_anchor: z.strictObject({ type: z.enum(['now', 'unchanged']) }).optional(),
+  trial_end: TrialEndParam.optional(),
+  trial_settings: TrialSettingsParam.optional(),
+  off_session: bool.optional(),
   cancel_at_period_end: bool.optional(),
   pause_collection: PauseCollection.optional(),
   metadata: metadata.optional(),
@@ -123,9 +162,15 @@ export function subscriptionRoutes(core: Core, router: ApiRouter): void {
   router.post('/v1/subscriptions/:id', (ctx) => {
     const p = paramsOf(ctx, SubscriptionUpdate);
     const subscription = retrieve(store.subscriptions, 'subscription', idParam(ctx));
-    const locked = (['cancel_at_period_end', 'pause_collection'] as const).find(
-      (param) => p[param] !== undefined,
-    );
+    const locked = (
+      [
+        'cancel_at_period_end',
+        'pause_collection',
+        'items',
+        'trial_end',
+        'billing_cycle_anchor',
+      ] as const
+    ).find((param) => p[param] !== undefined);
     if (subscription.status === 'canceled' && locked) {
       throw invalidRequest(
         'A canceled subscription can only update its cancellation_details and metadata.',
@@ -133,8 +178,18 @@ export function subscriptionRoutes(core: Core, router: ApiRouter): void {
         locked,
       );
     }
+    const change: ChangeRequest = {
+      items: p.items,
+      prorationBehavior: p.proration_behavior,
+      prorationDate: p.proration_date,
+      billingCycleAnchor: p.billing_cycle_anchor?.type,
+      trialEnd: p.trial_end,
+    };
     const updated = core.db.transaction(() => {
       let current = subscription;
+      if (changesBilling(change)) {
+        current = applyChange(core, current, change, p.payment_behavior ?? 'allow_incomplete');
+      }
       if (
         p.cancel_at_period_end !== undefined &&
         p.cancel_at_period_end !== current.cancel_at_period_end
@@ -143,6 +198,14 @@ export function subscriptionRoutes(core: Core, router: ApiRouter): void {
       }
       return saveSubscription(core, current, {
         ...current,
+        trial_settings: p.trial_settings
+          ? {
+              end_behavior: {
+                billing_cycle_anchor: 'unchanged',
+                missing_payment_method: p.trial_settings.end_behavior.missing_payment_method,
+              },
+            }
+          : current.trial_settings,
         description: p.description ?? current.description,
         metadata: mergeMetadata(current.metadata, p.metadata),
         pause_collection:
@@ -167,6 +230,24 @@ export function subscriptionRoutes(core: Core, router: ApiRouter): void {
       });
     })();
     respond(ctx, expandObject(updated, p.expand, expandWith));
+  });
+
+  router.post('/v1/subscriptions', (ctx) => {
+    const p = paramsOf(ctx, SubscriptionCreate);
+    const created = core.db.transaction(() =>
+      createFromApi(core, {
+        customer: p.customer,
+        items: p.items,
+        trialEnd: p.trial_end,
+        trialPeriodDays: p.trial_period_days,
+        missingPaymentMethod: p.trial_settings?.end_behavior.missing_payment_method,
+        defaultPaymentMethod: p.default_payment_method,
+        paymentBehavior: p.payment_behavior ?? 'allow_incomplete',
+        metadata: mergeMetadata({}, p.metadata),
+        description: p.description ?? null,
+      }),
+    )();
+    respond(ctx, expandObject(created, p.expand, expandWith));
   });
 
   router.post('/v1/subscriptions/:id/pause', (ctx) => {

@@ -11,6 +11,12 @@ export interface SessionState {
   promotionCodeId: string | null;
   subscriptionMetadata: Record<string, string>;
   paymentIntentMetadata: Record<string, string>;
+  /** `subscription_data`'s trial: a fixed end, or days counted from completion. */
+  trial?: {
+    end: number | null;
+    days: number | null;
+    missingPaymentMethod: 'cancel' | 'create_invoice' | 'pause';
+  };
 }
 
 export interface CustomerState {
@@ -26,6 +32,8 @@ export interface SubscriptionState {
   failedAttempts: number;
   /** Stripe time of the next payment retry while past_due. */
   nextRetryAt: number | null;
+  /** customer.subscription.trial_will_end went out for the current trial_end. */
+  trialWillEndSentFor?: number;
 }
 
 export interface WebhookEndpointState {
@@ -91,6 +99,19 @@ export function createStore(db: Db) {
       customer: (i) => expandableId(i.customer),
       subscription: (i) => expandableId(i.parent?.subscription_details?.subscription),
     }),
+    /** Pending (`invoice: null`) until an invoice of their subscription takes them in. */
+    invoiceItems: new Collection<Stripe.InvoiceItem>(db, 'invoice_items', {
+      customer: (i) => expandableId(i.customer),
+      subscription: (i) => expandableId(i.parent?.subscription_details?.subscription),
+    }),
+    subscriptionSchedules: new Collection<Stripe.SubscriptionSchedule>(
+      db,
+      'subscription_schedules',
+      {
+        customer: (s) => expandableId(s.customer),
+        status: (s) => s.status,
+      },
+    ),
     paymentIntents: new Collection<Stripe.PaymentIntent>(db, 'payment_intents', {
       customer: (p) => expandableId(p.customer),
     }),
