@@ -243,6 +243,23 @@ describe('local Stripe: plan changes with prorations and invoice previews', () =
     assert.equal((kept.latest_invoice as Stripe.Invoice).status, 'open');
   });
 
+  it('an unpaid pending update expires after 23 hours with pending_update_expired', async () => {
+    const subscription = await subscribe('pending-expiry@example.com');
+    await h.control.setCustomerCard(subscription.customer as string, '4000000000000341');
+    await h.stripe.subscriptions.update(subscription.id, {
+      items: [{ id: subscription.items.data[0]!.id, price: pro.id }],
+      proration_behavior: 'always_invoice',
+      payment_behavior: 'pending_if_incomplete',
+    });
+
+    await h.control.advanceClock(23 * 3600 + 60);
+    const expired = await h.stripe.subscriptions.retrieve(subscription.id);
+    await hook.waitFor('customer.subscription.pending_update_expired', about(subscription.id));
+
+    assert.equal(expired.pending_update, null);
+    assert.equal(expired.items.data[0]!.price.id, basic.id);
+  });
+
   it('a proration date outside the current period is refused', async () => {
     const subscription = await subscribe('bad-date@example.com');
     const error = await h.stripe.subscriptions

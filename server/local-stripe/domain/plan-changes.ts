@@ -8,6 +8,7 @@ import { addInterval } from './periods.ts';
 import { prorationsFor } from './prorations.ts';
 import { scheduleRetries } from './renewals.ts';
 import { saveSubscription } from './subscription-changes.ts';
+import type { DueWork } from './tick.ts';
 
 export type ProrationBehavior = 'always_invoice' | 'create_prorations' | 'none';
 export type PaymentBehavior =
@@ -305,4 +306,25 @@ function keepPending(
       trial_from_plan: null,
     },
   });
+}
+
+/**
+ * A pending update nobody paid for expires: the subscription drops it, with
+ * customer.subscription.pending_update_expired ("Occurs whenever a customer's subscription's
+ * pending update expires before the related invoice is paid", the event's description).
+ */
+export function pendingUpdateWork(core: Core): DueWork[] {
+  return core.store.subscriptions
+    .all()
+    .filter((subscription) => subscription.pending_update)
+    .map((subscription) => ({
+      at: subscription.pending_update!.expires_at,
+      run: () => {
+        const expired = saveSubscription(core, subscription, {
+          ...subscription,
+          pending_update: null,
+        });
+        emitEvent(core, 'customer.subscription.pending_update_expired', expired);
+      },
+    }));
 }
