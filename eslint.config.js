@@ -19,7 +19,7 @@ export default tseslint.config(
   },
   {
     // Tests read loosely typed JSON bodies and assert on their exact shape.
-    files: ['test/**/*.ts'],
+    files: ['test/**/*.ts', 'packages/*/test/**/*.ts'],
     rules: { '@typescript-eslint/no-explicit-any': 'off' },
   },
 );

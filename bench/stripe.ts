@@ -4,7 +4,7 @@ import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
-import { LocalStripeControl } from '../server/local-stripe/control-client.ts';
+import { LocalStripeControl } from '@tilldrop/local-stripe/control-client';
 import { createStripeClient, stripeHostOf, type Stripe } from '../server/stripe/client.ts';
 import { profiling } from './profiling.ts';
 
@@ -28,23 +28,19 @@ export interface StripeProcess {
 export async function startStripe(webhookUrl?: string): Promise<StripeProcess> {
   const secretKey = `sk_test_${randomBytes(12).toString('hex')}`;
   const webhookSecret = `whsec_${randomBytes(16).toString('hex')}`;
-  const child = spawn(
-    process.execPath,
-    ['--import', 'tsx', ...profiling, 'server/local-stripe/main.ts'],
-    {
-      cwd: ROOT,
-      env: {
-        ...process.env,
-        LOCAL_STRIPE_PORT: '0',
-        LOCAL_STRIPE_DATABASE_PATH: ':memory:',
-        LOCAL_STRIPE_SECRET_KEY: secretKey,
-        ...(webhookUrl
-          ? { LOCAL_STRIPE_WEBHOOK_URL: webhookUrl, LOCAL_STRIPE_WEBHOOK_SECRET: webhookSecret }
-          : {}),
-      },
-      stdio: ['ignore', 'pipe', 'inherit'],
+  const child = spawn(process.execPath, [...profiling, 'node_modules/.bin/local-stripe'], {
+    cwd: ROOT,
+    env: {
+      ...process.env,
+      LOCAL_STRIPE_PORT: '0',
+      LOCAL_STRIPE_DATABASE_PATH: ':memory:',
+      LOCAL_STRIPE_SECRET_KEY: secretKey,
+      ...(webhookUrl
+        ? { LOCAL_STRIPE_WEBHOOK_URL: webhookUrl, LOCAL_STRIPE_WEBHOOK_SECRET: webhookSecret }
+        : {}),
     },
-  );
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   const exited = once(child, 'exit');
   const url = await new Promise<string>((resolve, reject) => {
     let output = '';
@@ -61,9 +57,7 @@ export async function startStripe(webhookUrl?: string): Promise<StripeProcess> {
       resolve(match[1]!);
     });
     void exited.then(([code]) =>
-      reject(
-        new Error(`server/local-stripe/main.ts exited with ${code} before listening:\n${output}`),
-      ),
+      reject(new Error(`npm run stripe:local exited with ${code} before listening:\n${output}`)),
     );
   });
   return {

@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import { AccessTokens, type AccessTokenOptions } from '../http/auth.ts';
 import { badRequest, notFound } from '../errors.ts';
-import type { LocalStripe } from '../local-stripe/index.ts';
+import type { LocalStripe } from '@tilldrop/local-stripe';
 
 const DEMO_DIR = fileURLToPath(new URL('../../demo/', import.meta.url));
 const DEMO_USER = /^[a-z0-9-]{1,32}$/;

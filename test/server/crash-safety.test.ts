@@ -18,7 +18,7 @@ import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 import Database from 'better-sqlite3';
 import { AccessTokens } from '../../server/http/auth.ts';
-import { LocalStripeControl } from '../../server/local-stripe/control-client.ts';
+import { LocalStripeControl } from '@tilldrop/local-stripe/control-client';
 import { request, TEST_AUTH_SECRET } from '../support/stack.ts';
 import { waitFor } from '../support/wait.ts';
 

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { PlansResponse, PromotionCheck } from '../../shared/index.ts';
-import { startLocalStripe } from '../../server/local-stripe/index.ts';
+import { startLocalStripe } from '@tilldrop/local-stripe';
 import { defaultCatalog } from '../../server/services/catalog.ts';
 import { createStripeClient } from '../../server/stripe/client.ts';
 import { request, startStack, type Stack } from '../support/stack.ts';

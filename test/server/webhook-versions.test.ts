@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type Stripe from 'stripe';
 import { AccountResponse, isoFromUnix } from '../../shared/index.ts';
-import { startLocalStripe } from '../../server/local-stripe/index.ts';
+import { startLocalStripe } from '@tilldrop/local-stripe';
 import { createStripeClient } from '../../server/stripe/client.ts';
 import { HANDLED_EVENTS } from '../../server/stripe/handled-events.ts';
 import { WEBHOOK_PATH } from '../../server/routes/webhooks.ts';

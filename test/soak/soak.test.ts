@@ -15,7 +15,7 @@ import { after, before, describe, it } from 'node:test';
 import pino from 'pino';
 import { parseEnv } from '../../server/config.ts';
 import { AccessTokens } from '../../server/http/auth.ts';
-import { LocalStripeControl } from '../../server/local-stripe/control-client.ts';
+import { LocalStripeControl } from '@tilldrop/local-stripe/control-client';
 import { createLogger, startServer, type RunningServer } from '../../server/runtime.ts';
 import { TEST_AUTH_SECRET } from '../support/stack.ts';
 

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { once } from 'node:events';
 import { createInterface } from 'node:readline';
 import type Stripe from 'stripe';
-import { LocalStripeControl } from '../../server/local-stripe/control-client.ts';
+import { LocalStripeControl } from '@tilldrop/local-stripe/control-client';
 import { createStripeClient, stripeHostOf } from '../../server/stripe/client.ts';
 
 const ROOT = new URL('../../', import.meta.url);
@@ -35,7 +35,7 @@ export async function startExternalStripe(
   const dir = mkdtempSync(join(tmpdir(), 'tilldrop-stripe-'));
   const secretKey = `sk_test_${randomBytes(12).toString('hex')}`;
   const webhookSecret = `whsec_${randomBytes(16).toString('hex')}`;
-  const child = spawn(process.execPath, ['--import', 'tsx', 'server/local-stripe/main.ts'], {
+  const child = spawn(process.execPath, ['node_modules/.bin/local-stripe'], {
     cwd: ROOT,
     env: {
       ...process.env,

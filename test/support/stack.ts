@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import pino from 'pino';
 import type Stripe from 'stripe';
 import { parseEnv } from '../../server/config.ts';
-import { LocalStripeControl } from '../../server/local-stripe/control-client.ts';
+import { LocalStripeControl } from '@tilldrop/local-stripe/control-client';
 import {
   createLogger,
   startServer,

@@ -5,7 +5,7 @@ import type { IncomingMessage } from 'node:http';
 import type { TestRunnerPlugin } from '@web/test-runner';
 import type { ChromeLauncher } from '@web/test-runner-chrome';
 import type { Context, Next } from 'koa';
-import type { FaultKind } from '../../../server/local-stripe/control-client.ts';
+import type { FaultKind } from '@tilldrop/local-stripe/control-client';
 import { request, startStack, type Stack } from '../../support/stack.ts';
 import type { Commands } from './commands.ts';
 

@@ -1,8 +1,8 @@
 import Stripe from 'stripe';
-import { LocalStripeControl } from '../../server/local-stripe/control-client.ts';
-import type { Core } from '../../server/local-stripe/core.ts';
-import type { LocalStripe, LocalStripeOptions } from '../../server/local-stripe/index.ts';
-import { launchLocalStripe } from '../../server/local-stripe/server.ts';
+import { LocalStripeControl } from '../src/control-client.ts';
+import type { Core } from '../src/core.ts';
+import type { LocalStripe, LocalStripeOptions } from '../src/index.ts';
+import { launchLocalStripe } from '../src/server.ts';
 import { startWebhookReceiver, type WebhookReceiver } from './webhook-receiver.ts';
 
 export interface Harness {

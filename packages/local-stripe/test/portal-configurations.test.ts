@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import Stripe from 'stripe';
-import { createPortalFlow } from '../../server/local-stripe/flows/portal-flow.ts';
+import { createPortalFlow } from '../src/flows/portal-flow.ts';
 import { compareShape } from './fidelity/compare-shape.ts';
 import { loadShapes } from './fidelity/sdk-types.ts';
 import { priceFor, startHarness, type Harness } from './support.ts';

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type Stripe from 'stripe';
-import type { Core } from '../../server/local-stripe/core.ts';
-import { createCheckoutFlow } from '../../server/local-stripe/flows/checkout-flow.ts';
-import { createPortalFlow } from '../../server/local-stripe/flows/portal-flow.ts';
+import type { Core } from '../src/core.ts';
+import { createCheckoutFlow } from '../src/flows/checkout-flow.ts';
+import { createPortalFlow } from '../src/flows/portal-flow.ts';
 import { priceFor, startHarness, type Harness } from './support.ts';
 
 // The flows are what the hosted pages call; the tests call them on the harness's own core.

@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { startStack, type Stack } from '../support/stack.ts';
 import { startHarness, type Harness } from './support.ts';
 
 const DEMO_ORIGIN = 'http://127.0.0.1:3000';
@@ -95,25 +94,5 @@ describe('the /_local control API refuses other web pages', () => {
     await h.control.holdWebhooks(false);
     await h.control.reset();
     assert.equal(typeof (await h.control.now()), 'number');
-  });
-});
-
-describe('the local Stripe beside the API trusts the API’s pages', () => {
-  let stack: Stack;
-  before(async () => {
-    stack = await startStack();
-  });
-  after(() => stack.close());
-
-  it('lets the API’s own origin drive the control API and refuses any other', async () => {
-    const from = (origin: string) =>
-      fetch(`${stack.localStripeUrl}/_local/clock/advance`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', origin },
-        body: JSON.stringify({ seconds: 0 }),
-      });
-
-    assert.equal((await from(new URL(stack.apiUrl).origin)).status, 200);
-    assert.equal((await from('https://evil.example.com')).status, 403);
   });
 });

@@ -6,8 +6,8 @@ import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import Koa from 'koa';
 import type { Browser, Page } from 'playwright-core';
-import { createCheckoutPageRouter } from '../../server/local-stripe/pages/checkout-page.ts';
-import { createPortalPageRouter } from '../../server/local-stripe/pages/portal-page.ts';
+import { createCheckoutPageRouter } from '../src/pages/checkout-page.ts';
+import { createPortalPageRouter } from '../src/pages/portal-page.ts';
 import type {
   CardInput,
   CheckoutFlow,
@@ -16,8 +16,8 @@ import type {
   PortalFlow,
   PortalPageView,
   PromotionResult,
-} from '../../server/local-stripe/pages/flows.ts';
-import { launchChromium } from '../support/chromium.ts';
+} from '../src/pages/flows.ts';
+import { launchChromium } from './chromium.ts';
 
 // In-memory stand-ins for the local Stripe's core: the pages under test only see these interfaces.
 

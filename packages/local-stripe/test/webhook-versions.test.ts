@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import type Stripe from 'stripe';
-import { STRIPE_API_VERSION } from '../../server/stripe/client.ts';
+import Stripe from 'stripe';
 import { priceFor, startHarness, type Harness } from './support.ts';
 import { startWebhookReceiver, type WebhookReceiver } from './webhook-receiver.ts';
 
@@ -35,7 +34,7 @@ describe('local Stripe: webhook endpoints receive events in their own API versio
   before(async () => {
     h = await startHarness();
     ({ created: legacyEndpoint, receiver: legacy } = await endpoint('2024-06-20'));
-    ({ receiver: pinned } = await endpoint(STRIPE_API_VERSION));
+    ({ receiver: pinned } = await endpoint(Stripe.API_VERSION));
     ({ created: defaulted } = await endpoint());
     const price = await priceFor(h.stripe, 'plan_basic');
     const session = await h.stripe.checkout.sessions.create({
@@ -73,7 +72,7 @@ describe('local Stripe: webhook endpoints receive events in their own API versio
     const subscription = event.data.object as LegacySubscription;
     const item = subscription.items.data[0]!;
 
-    assert.equal(event.api_version, STRIPE_API_VERSION);
+    assert.equal(event.api_version, Stripe.API_VERSION);
     assert.equal('current_period_start' in subscription, false);
     assert.equal('current_period_end' in subscription, false);
     assert.ok(item.current_period_end > item.current_period_start);

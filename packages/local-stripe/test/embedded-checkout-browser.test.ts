@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { after, afterEach, before, describe, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import type Stripe from 'stripe';
-import { launchChromium } from '../support/chromium.ts';
+import { launchChromium } from './chromium.ts';
 import { priceFor, startHarness, startHarnessWithReceiver, type Harness } from './support.ts';
 import type { WebhookReceiver } from './webhook-receiver.ts';
 
