@@ -7,7 +7,7 @@ import type Router from '@koa/router';
 import { createApp } from './app.ts';
 import type { AccessTokenOptions } from './http/auth.ts';
 import { ConfigError, type Env } from './config.ts';
-import type { LocalStripe } from '@tilldrop/local-stripe';
+import type { LocalStripe, LocalStripeOptions } from '@tilldrop/local-stripe';
 import { WEBHOOK_PATH } from './routes/webhooks.ts';
 import { bindStripeAccount } from './services/stripe-account.ts';
 import { createStripeClient, stripeHostOf } from './stripe/client.ts';
@@ -65,6 +65,11 @@ export function createLogger(level: string, destination?: pino.DestinationStream
   return pino({ level, redact: REDACTED_PATHS }, destination);
 }
 
+/** Imported only when used, so a production start never loads the local Stripe. */
+async function startLocalStripe(options: LocalStripeOptions): Promise<LocalStripe> {
+  return (await import('@tilldrop/local-stripe')).startLocalStripe(options);
+}
+
 const secretsFrom = (value: string) =>
   value
     .split(',')
@@ -118,11 +123,10 @@ export async function startServer(env: Env, options: StartOptions = {}): Promise
     maxAgeSeconds: env.ACCESS_TOKEN_MAX_AGE,
   };
 
-  // Imported only when used, so a production start never loads the local Stripe.
   let localStripe: LocalStripe | undefined;
   try {
     localStripe = usingLocalStripe
-      ? await (await import('@tilldrop/local-stripe')).startLocalStripe({
+      ? await startLocalStripe({
           port: env.LOCAL_STRIPE_PORT,
           databasePath: env.LOCAL_STRIPE_DATABASE_PATH,
           webhookEndpoints: [
