@@ -81,7 +81,6 @@ export function seed(core: Core, options: SeedOptions = {}): void {
   const { store, clock, log } = core;
   const now = clock.now();
   core.db.transaction(() => {
-    if (options.portalConfiguration !== false) seedPortalConfiguration(core, now);
     for (const entry of CATALOG) {
       if (entry.prices.every((p) => store.prices.findBy('lookup_key', p.lookupKey).length > 0))
         continue;
@@ -117,6 +116,8 @@ export function seed(core: Core, options: SeedOptions = {}): void {
       }
       store.products.update({ ...product, default_price: defaultPrice });
     }
+    // After the catalog: plan switching names its prices.
+    if (options.portalConfiguration !== false) seedPortalConfiguration(core, now);
     for (const promotion of PROMOTIONS) {
       if (store.promotionCodes.findBy('code', promotion.code).length > 0) continue;
       const coupon = store.coupons.insert(
@@ -162,7 +163,12 @@ export function seed(core: Core, options: SeedOptions = {}): void {
   })();
 }
 
-/** The Dashboard's first save: invoices, card updates and cancel at period end; no plan switching. */
+/**
+ * Portal settings saved once in the Dashboard: invoices, card updates, cancel at period end, and
+ * switching between the recurring prices, as `npm run stripe:setup` configures them: an upgrade
+ * is invoiced prorated at once, a downgrade (a lower amount or a shorter interval) waits for the
+ * end of the period.
+ */
 function seedPortalConfiguration(core: Core, now: number): void {
   const { store, log } = core;
   if (store.portalConfigurations.findBy('is_default', 1).length > 0) return;
@@ -170,6 +176,27 @@ function seedPortalConfiguration(core: Core, now: number): void {
   features.invoice_history.enabled = true;
   features.payment_method_update.enabled = true;
   features.subscription_cancel.enabled = true;
+  const products = store.products
+    .all()
+    .map((product) => ({
+      adjustable_quantity: { enabled: false, maximum: null, minimum: 1 },
+      product: product.id,
+      prices: store.prices
+        .findBy('product', product.id)
+        .filter((price) => price.type === 'recurring' && price.active)
+        .map((price) => price.id),
+    }))
+    .filter((entry) => entry.prices.length > 0);
+  features.subscription_update = {
+    ...features.subscription_update,
+    enabled: products.length > 0,
+    default_allowed_updates: ['price'],
+    products,
+    proration_behavior: 'always_invoice',
+    schedule_at_period_end: {
+      conditions: [{ type: 'decreasing_item_amount' }, { type: 'shortening_interval' }],
+    },
+  };
   const configuration = store.portalConfigurations.insert(
     buildPortalConfiguration({ id: newId('bpc'), isDefault: true, features, created: now }),
   );

@@ -2,6 +2,7 @@ import type Stripe from 'stripe';
 import type { Core } from '../core.ts';
 import { cancelSubscription, setCancelAtPeriodEnd } from '../domain/subscription-changes.ts';
 import { itemOf } from '../objects/subscription.ts';
+import { createPortalUpdateFlow } from './portal-update-flow.ts';
 import type {
   PortalFeaturesView,
   PortalFlow,
@@ -113,6 +114,7 @@ export function createPortalFlow(core: Core): PortalFlow {
 
   return {
     view,
+    updates: createPortalUpdateFlow(core),
     cancelAtPeriodEnd: (portalSessionId, subscriptionId) =>
       change(portalSessionId, subscriptionId, true),
     resume: (portalSessionId, subscriptionId) => change(portalSessionId, subscriptionId, false),

@@ -7,6 +7,7 @@ export function buildPortalSession(input: {
   url: string;
   returnUrl: string | null;
   locale: Stripe.BillingPortal.Session.Locale | null;
+  flow: Stripe.BillingPortal.Session.Flow | null;
   created: number;
 }): Stripe.BillingPortal.Session {
   return {
@@ -16,7 +17,7 @@ export function buildPortalSession(input: {
     created: input.created,
     customer: input.customer,
     customer_account: null,
-    flow: null,
+    flow: input.flow,
     livemode: false,
     locale: input.locale,
     on_behalf_of: null,

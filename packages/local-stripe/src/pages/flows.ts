@@ -107,8 +107,64 @@ export interface PortalPageView {
   features?: PortalFeaturesView;
 }
 
+/** A price the portal shows: the subscription's, or one it may move to. */
+export interface PortalPriceView {
+  priceId: string;
+  productName: string;
+  unitAmount: number;
+  currency: string;
+  interval: 'day' | 'week' | 'month' | 'year';
+}
+
+/** A plan change waiting for the customer's confirmation, priced as it will be billed. */
+export interface PortalUpdateView {
+  kind: 'confirm';
+  sessionId: string;
+  returnUrl: string | null;
+  current: PortalPriceView;
+  next: PortalPriceView;
+  /** The change waits for the end of the period (a subscription schedule) instead of applying now. */
+  atPeriodEnd: boolean;
+  /** Unix seconds. */
+  effectiveAt: number;
+  /** What confirming charges: the prorations, the credit for unused time among them. */
+  lines: { description: string; amount: number }[];
+  amountDue: number;
+  currency: string;
+  nextAmount: number;
+  /** Unix seconds. */
+  nextRenewalAt: number;
+}
+
+/** The `subscription_update` flow's first page: the prices the configuration offers. */
+export interface PortalChoiceView {
+  kind: 'choose';
+  sessionId: string;
+  returnUrl: string | null;
+  current: PortalPriceView;
+  options: PortalPriceView[];
+}
+
+/** The deep links of a portal session made with `flow_data`. */
+export interface PortalUpdateFlow {
+  /**
+   * The flow's page: the change to confirm (`priceId` picks it in a `subscription_update` flow),
+   * the prices to choose from, or why neither; null when the session has no flow left to do.
+   */
+  updatePage(
+    portalSessionId: string,
+    priceId?: string,
+  ): PortalUpdateView | PortalChoiceView | { message: string } | null;
+  /** Applies the change once, then says where the customer goes (`after_completion`). */
+  confirmUpdate(
+    portalSessionId: string,
+    priceId?: string,
+  ): { redirectUrl: string } | { message: string };
+}
+
 export interface PortalFlow {
   view(portalSessionId: string): PortalPageView | null;
+  updates?: PortalUpdateFlow;
   /**
    * Both return the refreshed view, or an error message a customer can read. Cancelling follows
    * the configuration: at period end, or at once when its mode is `immediately`.

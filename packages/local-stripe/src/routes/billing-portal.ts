@@ -3,6 +3,7 @@ import type { Core } from '../core.ts';
 import { emitEvent } from '../domain/events.ts';
 import type { PortalConfiguration } from '../objects/portal-configuration.ts';
 import { buildPortalSession } from '../objects/portal-session.ts';
+import { FlowDataParam, portalFlow } from '../domain/portal-flows.ts';
 import { newId } from '../store/ids.ts';
 import { invalidRequest } from '../wire/errors.ts';
 import { expand, str } from '../wire/params.ts';
@@ -15,6 +16,7 @@ const PortalSessionCreate = z.strictObject({
   return_url: str.optional(),
   configuration: str.optional(),
   locale: str.optional(),
+  flow_data: FlowDataParam.optional(),
   expand,
 });
 
@@ -60,6 +62,7 @@ export function billingPortalRoutes(core: Core, router: ApiRouter): void {
       throw invalidRequest(`No such customer: '${p.customer}'`, 'resource_missing', 'customer');
     }
     const configuration = configurationFor(p.configuration);
+    const flow = p.flow_data ? portalFlow(core, p.customer, configuration, p.flow_data) : null;
     const id = newId('bps');
     const now = clock.now();
     const session = core.db.transaction(() => {
@@ -71,6 +74,7 @@ export function billingPortalRoutes(core: Core, router: ApiRouter): void {
           url: `${core.publicUrl}/p/session/${id}`,
           returnUrl: p.return_url ?? null,
           locale: (p.locale as 'auto' | undefined) ?? null,
+          flow,
           created: now,
         }),
         { expiresAt: now + PORTAL_LIFETIME },

@@ -74,6 +74,15 @@ const Features = z.strictObject({
       proration_behavior: prorations.optional(),
       billing_cycle_anchor: z.enum(['now', 'unchanged']).optional(),
       trial_update_behavior: z.enum(['continue_trial', 'end_trial']).optional(),
+      schedule_at_period_end: z
+        .strictObject({
+          conditions: emptyable(
+            z.array(
+              z.strictObject({ type: z.enum(['decreasing_item_amount', 'shortening_interval']) }),
+            ),
+          ).optional(),
+        })
+        .optional(),
     })
     .optional(),
 });
@@ -184,6 +193,12 @@ function mergeFeatures(current: PortalFeatures, p: FeatureParams): PortalFeature
         p.subscription_update?.billing_cycle_anchor ?? update.billing_cycle_anchor,
       trial_update_behavior:
         p.subscription_update?.trial_update_behavior ?? update.trial_update_behavior,
+      schedule_at_period_end: {
+        conditions: orEmpty(
+          p.subscription_update?.schedule_at_period_end?.conditions,
+          update.schedule_at_period_end.conditions,
+        ),
+      },
     },
   };
 }

@@ -45,6 +45,8 @@ export interface WebhookEndpointState {
 export interface PortalSessionState {
   /** Stripe time after which the portal link stops working. */
   expiresAt: number;
+  /** A deep link does its one action once; a second confirm (a reload, a back button) does nothing. */
+  flowCompletedAt?: number;
 }
 
 export interface Delivery {
