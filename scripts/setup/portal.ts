@@ -28,9 +28,12 @@ interface SwitchableProduct {
 
 // Access is paid until the period ends, so a cancellation takes effect then.
 const CANCEL = { enabled: true, mode: 'at_period_end', proration_behavior: 'none' } as const;
+// An upgrade is charged prorated at once; a downgrade (a lower amount, or a shorter interval)
+// waits for the end of the period the buyer paid for. The server's preview follows the same rule.
+const SCHEDULE_CONDITIONS = ['decreasing_item_amount', 'shortening_interval'] as const;
 const SWITCH = {
   default_allowed_updates: ['price'],
-  proration_behavior: 'create_prorations',
+  proration_behavior: 'always_invoice',
 } as const;
 
 /**
@@ -58,6 +61,7 @@ function featuresFor(products: SwitchableProduct[]): Features {
       default_allowed_updates: [...SWITCH.default_allowed_updates],
       enabled: products.length > 0,
       products,
+      schedule_at_period_end: { conditions: SCHEDULE_CONDITIONS.map((type) => ({ type })) },
     },
   };
 }
@@ -76,6 +80,10 @@ function matches(configuration: Configuration, products: SwitchableProduct[]): b
     subscription_update.enabled === products.length > 0 &&
     sameMembers(subscription_update.default_allowed_updates, SWITCH.default_allowed_updates) &&
     subscription_update.proration_behavior === SWITCH.proration_behavior &&
+    sameMembers(
+      (subscription_update.schedule_at_period_end?.conditions ?? []).map((c) => c.type),
+      SCHEDULE_CONDITIONS,
+    ) &&
     current.length === products.length &&
     products.every((wanted) => {
       const found = current.find((p) => p.product === wanted.product);
@@ -92,7 +100,7 @@ function describe(products: SwitchableProduct[] | null): string {
       : prices === 0
         ? 'no plan switching (the catalog sells no subscriptions)'
         : `switching between ${count(prices, 'subscription price')}`;
-  return `invoice history, payment method update, cancel at period end, ${switching}`;
+  return `invoice history, payment method update, cancel at period end, ${switching} (upgrades invoiced at once, downgrades at period end)`;
 }
 
 async function ownConfiguration(stripe: Stripe): Promise<Configuration | undefined> {

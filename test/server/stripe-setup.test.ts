@@ -180,6 +180,12 @@ describe('npm run stripe:setup on a new Stripe account', () => {
       features.subscription_update.products!.flatMap((p) => p.prices).sort(),
       (await subscriptionPrices(stripe)).sort(),
     );
+    // Upgrades are charged prorated at once; downgrades wait for the end of the period.
+    assert.equal(features.subscription_update.proration_behavior, 'always_invoice');
+    assert.deepEqual(
+      features.subscription_update.schedule_at_period_end.conditions.map((c) => c.type).sort(),
+      ['decreasing_item_amount', 'shortening_interval'],
+    );
     // Stripe makes a default only from the Dashboard, so sessions still have to name this one.
     await assert.rejects(stripe.billingPortal.sessions.create({ customer }));
 
