@@ -61,7 +61,7 @@ export function createApp({ config, stripe, storage, logger, shutdown }: AppDeps
       fromServer: serverKeyCheck(config.serverApiKey),
     }),
     subscriptionRoutes({ checkout, prices, requireUser: signedIn }),
-    planRoutes({ prices, stripe, storage }),
+    planRoutes({ prices, stripe, storage, tokens }),
     accountRoutes({
       stripe,
       storage,

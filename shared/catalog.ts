@@ -32,6 +32,15 @@ export const CatalogEntry = z.object({
     .string()
     .regex(/^[a-z]{3}$/, 'currencies are three lower-case letters')
     .optional(),
+  /**
+   * Days of free trial before the first charge, for a buyer who never had a subscription here.
+   * Stripe ends a trial at most 730 days ahead.
+   */
+  trialDays: z.number().int().positive().max(730, 'Stripe trials last at most 730 days').optional(),
+  /** Whether Checkout asks for a card to start the trial; without one, the buyer only confirms. */
+  trialCardRequired: z.boolean().default(true),
+  /** What a trial that ends with no card on file becomes: canceled, or paused until a card is added. */
+  trialEndWithoutCard: z.enum(['cancel', 'pause']).default('cancel'),
 });
 export type CatalogEntry = z.infer<typeof CatalogEntry>;
 
@@ -40,7 +49,17 @@ export const Catalog = z
   .min(1)
   .refine((entries) => new Set(entries.map((e) => e.id)).size === entries.length, {
     message: 'catalog ids must be unique',
-  });
+  })
+  .superRefine((entries, ctx) =>
+    entries.forEach((entry, index) => {
+      if (entry.trialDays && entry.mode !== 'subscription')
+        ctx.addIssue({
+          code: 'custom',
+          path: [index, 'trialDays'],
+          message: 'only subscription entries have trials',
+        });
+    }),
+  );
 export type Catalog = z.infer<typeof Catalog>;
 
 /** Weekly and one-time plans have a single price, so the billing a page asks for does not matter. */

@@ -69,8 +69,8 @@ export class CheckoutButton extends LitElement {
     disabled: { type: Boolean, reflect: true },
   };
 
-  /** Which plan the button sells. */
-  plan?: PlanName;
+  /** Which plan the button sells, or the id of one catalog entry (such as a trial offer of a plan). */
+  plan?: PlanName | (string & {});
   /** Subscription plans only, and `monthly` unless it says `annual`: weekly and one-time plans ignore it. */
   billing: 'monthly' | 'annual' = 'monthly';
   /** Present to show the promotion code input; its value pre-fills it. */

@@ -88,13 +88,15 @@ export function getCheckoutSession(
   return generic(send(withParam(CHECKOUT_SESSION_PATH, id), options, enveloped(state)));
 }
 
-/** Every purchasable price, for display. Throws a `RequestFailure`. */
+/**
+ * Every purchasable price, for display. With the buyer's credentials, each says whether this
+ * buyer would get its trial. Throws a `RequestFailure`.
+ */
 export async function listPlans(options: RequestOptions = {}): Promise<PlanPrice[]> {
   const { plans } = await send(
     PLANS_PATH,
     options,
     ({ plans }) => Array.isArray(plans) && plans.every(isPlanPrice),
-    { anonymous: true },
   );
   return plans as PlanPrice[];
 }

@@ -15,8 +15,9 @@ export function loadPlans(api: string): Promise<PlanPrice[]> {
 }
 
 /**
- * The price a button sells. Mirrors `findCatalogEntry` in shared/catalog.ts, which the widget
- * cannot import without bundling full zod: weekly and one-time plans ignore the billing.
+ * The price a button sells: the catalog entry `plan` names by id, or the plan's price. Mirrors
+ * `findCatalogEntry` in shared/catalog.ts, which the widget cannot import without bundling full
+ * zod: weekly and one-time plans ignore the billing.
  */
 export function findPrice(
   plans: readonly PlanPrice[],
@@ -24,7 +25,9 @@ export function findPrice(
   billing: string,
 ): PlanPrice | undefined {
   return plans.find(
-    (price) => price.plan === plan && [billing, 'weekly', 'once'].includes(price.billing),
+    (price) =>
+      price.id === plan ||
+      (price.plan === plan && [billing, 'weekly', 'once'].includes(price.billing)),
   );
 }
 
@@ -45,13 +48,16 @@ export function priceText(price: PlanPrice): string {
   return price.interval ? `${money}/${price.interval}` : money;
 }
 
-/** "Subscribe to PRO, $190/year"; without a price yet, just the action. */
-export function defaultLabel(plan: string | undefined, price: PlanPrice | undefined): string {
-  const action =
-    plan === 'one-time'
-      ? 'Buy lifetime access'
-      : plan === 'weekly'
-        ? 'Subscribe weekly'
-        : `Subscribe to ${plan ?? 'a plan'}`;
-  return price ? `${action}, ${priceText(price)}` : action;
+/**
+ * "Start 14-day free trial" when the buyer would get one, else "Subscribe to PRO, $190/year", named
+ * after the price's own plan (`plan` may be a catalog id); without a price yet, just the action.
+ */
+export function defaultLabel(plan: string | undefined, price?: PlanPrice): string {
+  if (price?.trialDays) return `Start ${price.trialDays}-day free trial`;
+  if (price) return `${defaultLabel(price.plan)}, ${priceText(price)}`;
+  return plan === 'one-time'
+    ? 'Buy lifetime access'
+    : plan === 'weekly'
+      ? 'Subscribe weekly'
+      : `Subscribe to ${plan ?? 'a plan'}`;
 }

@@ -1,5 +1,6 @@
 // What the widget shows before a click: prices, and whether a promotion code will be taken.
 import Router from '@koa/router';
+import type { Context } from 'koa';
 import {
   findCatalogEntry,
   plansApi,
@@ -7,7 +8,9 @@ import {
   type PromotionCheck,
 } from '../../shared/index.ts';
 import { AppError, notFound } from '../errors.ts';
+import { tokenFrom, type AccessTokens } from '../http/auth.ts';
 import { parse } from '../http/validate.ts';
+import { ownerIdOf, verifiedBuyer } from '../services/buyers.ts';
 import type { PriceBook } from '../services/catalog.ts';
 import { MESSAGES } from '../services/checkout.ts';
 import { money, resolvePromotionCode, type AppliedPromotion } from '../services/promotions.ts';
@@ -18,16 +21,28 @@ import type { Storage } from '../storage/index.ts';
 /** A code's verdict for a plan: what it takes off, or why it is refused. */
 type Verdict = { applied: AppliedPromotion } | { refused: string };
 
-export function planRoutes(deps: { prices: PriceBook; stripe: Stripe; storage: Storage }): Router {
+export function planRoutes(deps: {
+  prices: PriceBook;
+  stripe: Stripe;
+  storage: Storage;
+  tokens: AccessTokens;
+}): Router {
   const router = new Router();
   // A widget re-checks as the buyer types and switches plans; a few seconds of staleness is
   // harmless, because checkout judges the code again, uncached.
   const verdicts = new ReadCache<Verdict>({ ttlMs: 5_000, maxEntries: 1_000 });
 
+  // Anyone may read the prices; a signed-in buyer also learns whether they would get a trial,
+  // in an answer no cache may share with another buyer.
   router.get(plansApi.listPlans.path, async (ctx) => {
-    ctx.set('Cache-Control', 'public, max-age=60');
+    const ownerId = await signedInOwner(ctx, deps.tokens);
+    ctx.vary('Authorization');
+    ctx.vary('Cookie');
+    ctx.set('Cache-Control', tokenFrom(ctx) ? 'private, no-cache' : 'public, max-age=60');
     ctx.type = 'application/json';
-    ctx.body = await deps.prices.plansBody();
+    ctx.body = await deps.prices.plansBody(
+      ownerId === undefined || !deps.storage.hasSubscribedBefore(ownerId),
+    );
   });
 
   // Anonymous by design (the widget asks before sign-in), so first-time-only codes are judged
@@ -74,4 +89,16 @@ export function planRoutes(deps: { prices: PriceBook; stripe: Stripe; storage: S
   });
 
   return router;
+}
+
+/** The buyer a request's token proves, if any: here a missing or bad token only means anonymous. */
+async function signedInOwner(ctx: Context, tokens: AccessTokens): Promise<string | undefined> {
+  const token = tokenFrom(ctx);
+  if (!token) return undefined;
+  try {
+    return ownerIdOf(verifiedBuyer(await tokens.verify(token)));
+  } catch (error) {
+    if (error instanceof AppError) return undefined;
+    throw error;
+  }
 }

@@ -99,6 +99,8 @@ interface PriceCache {
   at: number;
   prices: Promise<Map<string, PriceInfo>>;
   plansBody: Promise<string>;
+  /** The same plans without their trials, for a buyer who had one. */
+  paidPlansBody: Promise<string>;
 }
 
 /**
@@ -135,10 +137,12 @@ export class PriceBook {
 
   /**
    * The `GET /api/plans` body, serialised once per price refresh: every page with the widget
-   * asks for it, and it changes only when the prices do.
+   * asks for it, and it changes only when the prices do. `trials: false` for a buyer who has had
+   * a subscription, whose plans start paid.
    */
-  plansBody(): Promise<string> {
-    return this.cache().plansBody;
+  plansBody(trials = true): Promise<string> {
+    const cached = this.cache();
+    return trials ? cached.plansBody : cached.paidPlansBody;
   }
 
   private plansFrom(prices: Map<string, PriceInfo>): PlanPrice[] {
@@ -160,6 +164,8 @@ export class PriceBook {
           currency: price.currency,
           interval: price.interval,
           savingsPercent: monthlyPrice ? savingsPercent(price.amount, monthlyPrice.amount) : null,
+          trialDays: entry.trialDays ?? null,
+          trialCardRequired: entry.trialCardRequired,
         },
       ];
     });
@@ -176,7 +182,14 @@ export class PriceBook {
       const plansBody = prices.then((map) =>
         JSON.stringify({ plans: this.plansFrom(map) } satisfies PlansResponse),
       );
-      const cached = { at: now, prices, plansBody };
+      const paidPlansBody = prices.then((map) =>
+        JSON.stringify({
+          plans: this.plansFrom(map).map((plan) => ({ ...plan, trialDays: null })),
+        } satisfies PlansResponse),
+      );
+      // Awaited only by a buyer who had a trial; plansBody's own handler below clears the cache.
+      paidPlansBody.catch(() => undefined);
+      const cached = { at: now, prices, plansBody, paidPlansBody };
       this.#cached = cached;
       // A failed load is not cached: the next request tries Stripe again.
       plansBody.catch(() => {

@@ -30,6 +30,19 @@ export function createStorage(db: Db) {
       );
       return (userId: string) => query.get(userId, userId)!.paid === 1;
     })(),
+    /**
+     * Whether the buyer ever had a subscription here, trial or not: a completed checkout counts
+     * before its subscription is stored. One free trial per buyer rests on this.
+     */
+    hasSubscribedBefore: (() => {
+      const query = db.prepare<[string, string], { subscribed: number }>(
+        `SELECT EXISTS (SELECT 1 FROM subscriptions WHERE user_id = ?)
+             OR EXISTS (SELECT 1 FROM checkout_sessions
+                        WHERE user_id = ? AND mode = 'subscription' AND status = 'complete')
+           AS subscribed`,
+      );
+      return (userId: string) => query.get(userId, userId)!.subscribed === 1;
+    })(),
   };
 }
 

@@ -17,6 +17,13 @@ export const PlanPrice = z.object({
   interval: z.enum(['week', 'month', 'year']).nullable(),
   /** Annual prices only: how much cheaper than twelve monthly payments, in whole percent. */
   savingsPercent: z.number().int().nullable(),
+  /**
+   * The free trial this buyer would start, in days; null without one. Signed in, a buyer who has
+   * had a subscription is offered none: one trial per buyer.
+   */
+  trialDays: z.number().int().positive().nullable(),
+  /** Whether starting the trial asks for a card. */
+  trialCardRequired: z.boolean(),
 });
 export type PlanPrice = z.infer<typeof PlanPrice>;
 
