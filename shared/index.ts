@@ -1,5 +1,6 @@
 export * from './catalog.ts';
 export * from './contract.ts';
+export * from './errors.ts';
 export * from './promotion-code.ts';
 export * from './api/generic.ts';
 export * from './api/sessions.ts';

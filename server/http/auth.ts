@@ -1,12 +1,6 @@
 import { errors, jwtVerify, SignJWT, type JWTPayload } from 'jose';
 import type { Context, Middleware } from 'koa';
-import { SubscriptionMessages } from '../../shared/index.ts';
-import { unauthorized } from '../errors.ts';
-
-const AUTH_MESSAGES = {
-  required: SubscriptionMessages.authenticationRequired,
-  expired: SubscriptionMessages.tokenExpired,
-} as const;
+import { AppError } from '../errors.ts';
 
 export interface AccessTokenOptions {
   /** The `aud` a token must carry, so one minted for another service sharing the secret is refused. */
@@ -46,13 +40,11 @@ export class AccessTokens {
         clockTolerance: CLOCK_SKEW_SECONDS,
       }));
     } catch (error) {
-      if (error instanceof errors.JWTExpired)
-        throw unauthorized(AUTH_MESSAGES.expired, 'token_expired');
-      throw unauthorized(AUTH_MESSAGES.required, 'invalid_token');
+      if (error instanceof errors.JWTExpired) throw new AppError('token_expired');
+      throw new AppError('authentication_required');
     }
     // Checked after expiry, so a token that is both expired and old-fashioned reads as expired.
-    if (!payload.sub || !this.#withinPolicy(payload))
-      throw unauthorized(AUTH_MESSAGES.required, 'invalid_token');
+    if (!payload.sub || !this.#withinPolicy(payload)) throw new AppError('authentication_required');
     return payload.sub;
   }
 
@@ -90,7 +82,7 @@ export function tokenFrom(ctx: Context): string | undefined {
 export function requireUser(tokens: AccessTokens): Middleware {
   return async (ctx, next) => {
     const token = tokenFrom(ctx);
-    if (!token) throw unauthorized(AUTH_MESSAGES.required, 'missing_token');
+    if (!token) throw new AppError('authentication_required');
     ctx.state.userId = await tokens.verify(token);
     await next();
   };

@@ -1,6 +1,6 @@
 import { bodyParser } from '@koa/bodyparser';
 import type { Middleware } from 'koa';
-import { badRequest } from '../errors.ts';
+import { AppError } from '../errors.ts';
 
 export const JSON_BODY_LIMIT = '16kb';
 
@@ -12,15 +12,14 @@ export function jsonBody(): Middleware {
     jsonStrict: true,
     onError(error) {
       const status = (error as { status?: number }).status;
-      if (status === 413) throw badRequest('Request body must be at most 16 kB', 'body_too_large');
-      throw badRequest('Request body must be valid JSON', 'invalid_json');
+      throw new AppError(status === 413 ? 'body_too_large' : 'invalid_json');
     },
   });
   return async (ctx, next) => {
     if (ctx.method === 'POST' || ctx.method === 'PUT' || ctx.method === 'PATCH') {
       const hasBody = ctx.request.length > 0 || ctx.get('transfer-encoding') !== '';
       if (hasBody && !ctx.is('application/json')) {
-        throw badRequest('Content-Type must be application/json', 'unsupported_media_type');
+        throw new AppError('unsupported_media_type');
       }
     }
     return parse(ctx, next);

@@ -18,11 +18,7 @@ const BROWSER_ORIGIN = /^(null|[a-z][a-z\d+.-]*:\/\/.+)$/i;
 export function refuseCrossSiteCookies(isAllowed: OriginCheck): Middleware {
   return async (ctx, next) => {
     if (!SAFE_METHODS.has(ctx.method) && usesCookie(ctx) && fromAnotherSite(ctx, isAllowed)) {
-      throw new AppError(
-        403,
-        'Requests from other sites may not use the sign-in cookie',
-        'cross_site_request',
-      );
+      throw new AppError('cross_site_request');
     }
     await next();
   };

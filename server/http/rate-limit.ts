@@ -147,11 +147,7 @@ function refuseAfter(waitSeconds: number, ctx: Context): void {
   if (waitSeconds === 0) return;
   ctx.set('Retry-After', String(waitSeconds));
   const unit = waitSeconds === 1 ? 'second' : 'seconds';
-  throw new AppError(
-    429,
-    `Too many requests. Try again in ${waitSeconds} ${unit}.`,
-    'rate_limited',
-  );
+  throw new AppError('rate_limited', `Too many requests. Try again in ${waitSeconds} ${unit}.`);
 }
 
 interface Bucket {

@@ -1,14 +1,12 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { Context, Middleware } from 'koa';
-import { unauthorized } from '../errors.ts';
+import { AppError } from '../errors.ts';
 
 /** For the site owner's backend: `Authorization: Bearer <SERVER_API_KEY>`, compared in constant time. */
 export function requireServerKey(serverKey: string | undefined): Middleware {
   const fromServer = serverKeyCheck(serverKey);
   return async (ctx, next) => {
-    if (!fromServer(ctx)) {
-      throw unauthorized('A valid server API key is required', 'invalid_api_key');
-    }
+    if (!fromServer(ctx)) throw new AppError('server_key_required');
     await next();
   };
 }

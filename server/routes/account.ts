@@ -11,7 +11,7 @@ import {
   type PaymentsResponse,
   type SubscriptionSummary,
 } from '../../shared/index.ts';
-import { AppError, notFound } from '../errors.ts';
+import { AppError } from '../errors.ts';
 import { parse } from '../http/validate.ts';
 import type { Storage } from '../storage/index.ts';
 import type { StoredSubscription } from '../storage/subscriptions.ts';
@@ -39,11 +39,11 @@ export function accountRoutes(deps: {
 
   router.post(accountApi.createPortalSession.path, deps.requireUser, async (ctx) => {
     const customer = storage.customers.customerIdFor(ctx.state.userId);
-    if (!customer) throw notFound('There is no subscription to manage yet', 'no_customer');
+    if (!customer) throw new AppError('no_customer');
     const session = await deps.stripe.billingPortal.sessions
       .create({ customer, return_url: `${deps.appUrl}/account` })
       .catch((cause: unknown) => {
-        throw new AppError(500, 'Failed to open the billing portal', 'stripe_error', { cause });
+        throw new AppError('portal_failed', undefined, { cause });
       });
     ctx.body = { url: session.url };
   });
@@ -54,8 +54,7 @@ export function accountRoutes(deps: {
     const after = query.starting_after
       ? storage.payments.findForUser(query.starting_after, userId)
       : undefined;
-    if (query.starting_after && !after)
-      throw notFound('starting_after names no payment of yours', 'payment_not_found');
+    if (query.starting_after && !after) throw new AppError('payment_not_found');
     const rows = storage.payments.list(userId, query.limit + 1, after);
     ctx.body = {
       data: rows.slice(0, query.limit).map((row) => ({

@@ -4,7 +4,7 @@ import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import { AccessTokens, type AccessTokenOptions } from '../http/auth.ts';
-import { badRequest, notFound } from '../errors.ts';
+import { AppError } from '../errors.ts';
 import type { LocalStripe } from '@tilldrop/local-stripe';
 
 const DEMO_DIR = fileURLToPath(new URL('../../demo/', import.meta.url));
@@ -35,7 +35,10 @@ export function demoRoutes(context: {
   router.post('/demo/session', async (ctx) => {
     const userId = (ctx.request.body as { userId?: unknown } | undefined)?.userId;
     if (typeof userId !== 'string' || !DEMO_USER.test(userId)) {
-      throw badRequest('userId must be 1 to 32 lower-case letters, digits or dashes');
+      throw new AppError(
+        'invalid_request',
+        'userId must be 1 to 32 lower-case letters, digits or dashes',
+      );
     }
     const token = await tokens.sign(userId, Math.min(DEMO_SESSION_SECONDS, tokens.maxAgeSeconds));
     ctx.cookies.set('access_token', token, { httpOnly: true, sameSite: 'lax', overwrite: true });
@@ -46,16 +49,17 @@ export function demoRoutes(context: {
     router.get(path, async (ctx) => {
       ctx.type = 'text/html; charset=utf-8';
       ctx.body = await readFile(join(DEMO_DIR, file)).catch(() => {
-        throw notFound('No such demo page');
+        throw new AppError('route_not_found', 'No such demo page');
       });
     });
   }
   router.get('/demo/:file', async (ctx) => {
     const file = ctx.params.file!;
-    if (!/^[\w-]+\.(css|js)$/.test(file)) throw notFound('No such demo file');
+    if (!/^[\w-]+\.(css|js)$/.test(file))
+      throw new AppError('route_not_found', 'No such demo file');
     ctx.type = file.endsWith('.css') ? 'text/css; charset=utf-8' : 'text/javascript; charset=utf-8';
     ctx.body = await readFile(join(DEMO_DIR, file)).catch(() => {
-      throw notFound('No such demo file');
+      throw new AppError('route_not_found', 'No such demo file');
     });
   });
   return [router];

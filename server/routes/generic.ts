@@ -8,7 +8,7 @@ import {
   type CheckoutResponse,
   type CheckoutStateResponse,
 } from '../../shared/index.ts';
-import { notFound } from '../errors.ts';
+import { AppError } from '../errors.ts';
 import { parse } from '../http/validate.ts';
 import { idempotencyKeyOf } from '../http/idempotency-key.ts';
 import type { RateLimiter } from '../http/rate-limit.ts';
@@ -29,7 +29,7 @@ export function genericRoutes(deps: {
   router.post(genericApi.createCheckoutSession.path, deps.requireUser, async (ctx) => {
     const params = parse(genericApi.createCheckoutSession.body, ctx.request.body);
     const entry = deps.prices.entry(params.planId);
-    if (!entry) throw notFound(GenericMessages.planNotFound, 'plan_unavailable');
+    if (!entry) throw new AppError('plan_unavailable');
     const session = await deps.checkout.create({
       buyer: verifiedBuyer(ctx.state.userId),
       entry,
@@ -55,7 +55,7 @@ export function genericRoutes(deps: {
     const state = await deps.status.forOwner(userId, ctx.params.id!, () =>
       deps.limiter.takeForBuyer(ctx, 'checkout-status', userId),
     );
-    if (!state) throw notFound(GenericMessages.sessionNotFound, 'session_not_found');
+    if (!state) throw new AppError('session_not_found');
     ctx.body = {
       success: true,
       data: state,

@@ -7,12 +7,11 @@ import {
   PromotionCode,
   type PromotionCheck,
 } from '../../shared/index.ts';
-import { AppError, notFound } from '../errors.ts';
+import { AppError } from '../errors.ts';
 import { tokenFrom, type AccessTokens } from '../http/auth.ts';
 import { parse } from '../http/validate.ts';
 import { ownerIdOf, verifiedBuyer } from '../services/buyers.ts';
 import type { PriceBook } from '../services/catalog.ts';
-import { MESSAGES } from '../services/checkout.ts';
 import { money, resolvePromotionCode, type AppliedPromotion } from '../services/promotions.ts';
 import { ReadCache } from '../stripe/read-cache.ts';
 import type Stripe from 'stripe';
@@ -52,7 +51,7 @@ export function planRoutes(deps: {
     const { plan, billing } = parse(plansApi.checkPromotionCode.query, ctx.query);
     const entry = findCatalogEntry(deps.prices.catalog, plan, billing);
     const price = entry && (await deps.prices.price(entry));
-    if (!entry || !price) throw notFound(MESSAGES.unavailable, 'plan_unavailable');
+    if (!entry || !price) throw new AppError('plan_unavailable');
     const base = { code, planId: entry.id, currency: price.currency, amountSubtotal: price.amount };
     const verdict = await verdicts.get(`${entry.id}\n${code}`, () =>
       resolvePromotionCode(deps.stripe, code, {
@@ -63,7 +62,7 @@ export function planRoutes(deps: {
       }).then(
         (applied): Verdict => ({ applied }),
         (error: unknown): Verdict => {
-          if (!(error instanceof AppError) || error.status !== 400) throw error;
+          if (!(error instanceof AppError) || error.code !== 'promotion_code_invalid') throw error;
           return { refused: error.message };
         },
       ),

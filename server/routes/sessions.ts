@@ -1,15 +1,14 @@
 // Seed 002: POST /api/create-checkout-session, for weekly and one-time purchases.
 import Router from '@koa/router';
 import type { Context } from 'koa';
-import { sessionsApi, SessionMessages, type SessionCreated } from '../../shared/index.ts';
+import { sessionsApi, type SessionCreated } from '../../shared/index.ts';
 import { parse } from '../http/validate.ts';
 import { idempotencyKeyOf } from '../http/idempotency-key.ts';
 import { tokenFrom, type AccessTokens } from '../http/auth.ts';
 import type { CheckoutService } from '../services/checkout.ts';
 import type { PriceBook } from '../services/catalog.ts';
 import { unverifiedBuyer, verifiedBuyer, type Buyer } from '../services/buyers.ts';
-import { MESSAGES } from '../services/checkout.ts';
-import { AppError, badRequest } from '../errors.ts';
+import { AppError } from '../errors.ts';
 
 interface SessionRouteDeps {
   checkout: CheckoutService;
@@ -25,17 +24,13 @@ export function sessionRoutes(deps: SessionRouteDeps): Router {
   router.post(sessionsApi.createCheckoutSession.path, async (ctx) => {
     const { userId, planId } = parse(sessionsApi.createCheckoutSession.body, ctx.request.body);
     const entry = deps.prices.entry(planId);
-    // Seed 002 documents no 404: a plan it cannot sell is a bad request there.
-    if (!entry) throw badRequest(MESSAGES.unavailable, 'plan_unavailable');
+    if (!entry) throw new AppError('plan_unavailable');
     const buyer = await buyerOf(ctx, userId, deps);
-    const session = await deps.checkout
-      .create({ buyer, entry, idempotencyKey: idempotencyKeyOf(ctx) })
-      .catch((error: unknown) => {
-        if (error instanceof AppError && error.code === 'plan_unavailable') {
-          throw badRequest(error.message, error.code);
-        }
-        throw error;
-      });
+    const session = await deps.checkout.create({
+      buyer,
+      entry,
+      idempotencyKey: idempotencyKeyOf(ctx),
+    });
     ctx.body = { sessionId: session.id, url: session.url! } satisfies SessionCreated;
   });
 
@@ -52,7 +47,6 @@ async function buyerOf(ctx: Context, userId: string, deps: SessionRouteDeps): Pr
   if (deps.fromServer(ctx)) return verifiedBuyer(userId);
   const token = tokenFrom(ctx);
   if (!token) return unverifiedBuyer(userId);
-  if ((await deps.tokens.verify(token)) !== userId)
-    throw new AppError(403, SessionMessages.tokenForAnotherUser, 'token_for_another_user');
+  if ((await deps.tokens.verify(token)) !== userId) throw new AppError('token_for_another_user');
   return verifiedBuyer(userId);
 }

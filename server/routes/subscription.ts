@@ -7,11 +7,11 @@ import {
   SubscriptionMessages,
   type SubscriptionCheckoutCreated,
 } from '../../shared/index.ts';
-import { notFound } from '../errors.ts';
+import { AppError } from '../errors.ts';
 import { parse } from '../http/validate.ts';
 import { idempotencyKeyOf } from '../http/idempotency-key.ts';
 import { verifiedBuyer } from '../services/buyers.ts';
-import { MESSAGES, type CheckoutService } from '../services/checkout.ts';
+import type { CheckoutService } from '../services/checkout.ts';
 import type { PriceBook } from '../services/catalog.ts';
 
 export function subscriptionRoutes(deps: {
@@ -24,7 +24,7 @@ export function subscriptionRoutes(deps: {
   router.post(subscriptionApi.createCheckout.path, deps.requireUser, async (ctx) => {
     const body = parse(subscriptionApi.createCheckout.body, ctx.request.body);
     const entry = findCatalogEntry(deps.prices.catalog, body.plan, body.billing);
-    if (!entry) throw notFound(MESSAGES.unavailable, 'plan_unavailable');
+    if (!entry) throw new AppError('plan_unavailable');
     const session = await deps.checkout.create({
       buyer: verifiedBuyer(ctx.state.userId),
       entry,

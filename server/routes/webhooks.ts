@@ -1,7 +1,7 @@
 // POST /api/webhooks/stripe: mounted before the JSON body parser, because Stripe signs the exact bytes.
 import Router from '@koa/router';
 import getRawBody from 'raw-body';
-import { badRequest } from '../errors.ts';
+import { AppError } from '../errors.ts';
 import type { WebhookProcessor } from '../services/webhooks.ts';
 
 export const WEBHOOK_PATH = '/api/webhooks/stripe';
@@ -12,9 +12,9 @@ export function webhookRoutes(deps: { webhooks: WebhookProcessor }): Router {
   router.post(WEBHOOK_PATH, async (ctx) => {
     // Refused before the body is read: an unsigned sender may not hold a connection open.
     const signature = ctx.get('stripe-signature');
-    if (!signature) throw badRequest('Missing Stripe-Signature header', 'signature_missing');
+    if (!signature) throw new AppError('signature_missing');
     const rawBody = await getRawBody(ctx.req, { limit: '1mb' }).catch(() => {
-      throw badRequest('Webhook body could not be read', 'body_unreadable');
+      throw new AppError('body_unreadable');
     });
     const event = deps.webhooks.verify(rawBody, signature);
     const outcome = await deps.webhooks.process(event);

@@ -1,14 +1,17 @@
-// The widget's script files, for any page on any origin: `/widget.js` (classic) and `/widget.mjs` (module).
+// The widget's script files, for any page on any origin: `/widget.js` (classic), `/widget.mjs`
+// (module) and the embedded checkout's module beside them.
 import Router from '@koa/router';
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
-import { notFound } from '../errors.ts';
+import { AppError } from '../errors.ts';
 
 const FILES = {
   '/widget.js': 'checkout-button.classic.js',
   '/widget.mjs': 'checkout-button.js',
+  // Fetched by either of them, from beside itself, on the first click for an embedded checkout.
+  '/widget-embedded.mjs': 'widget-embedded.mjs',
 } as const;
 
 type Encoding = 'br' | 'gzip' | 'identity';
@@ -47,7 +50,7 @@ export function widgetAssetRoutes(distDir: string): Router {
   for (const [path, file] of Object.entries(FILES)) {
     router.get(path, async (ctx) => {
       const asset = await load(file).catch(() => {
-        throw notFound('The widget has not been built: run npm run build', 'widget_not_built');
+        throw new AppError('widget_not_built');
       });
       const encoding = (ctx.acceptsEncodings('br', 'gzip', 'identity') || 'identity') as Encoding;
       // Each encoding is a different representation, so each has its own validator.

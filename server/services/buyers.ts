@@ -1,5 +1,5 @@
-import { USER_ID_MAX_LENGTH } from '../../shared/index.ts';
-import { badRequest } from '../errors.ts';
+import { UNVERIFIED_PREFIX, USER_ID_MAX_LENGTH } from '../../shared/index.ts';
+import { AppError } from '../errors.ts';
 
 /**
  * Who a checkout is for. A verified buyer is a user the request proved it speaks for (their access
@@ -8,12 +8,9 @@ import { badRequest } from '../errors.ts';
  */
 export type Buyer = { readonly verified: boolean; readonly userId: string };
 
-const UNVERIFIED_PREFIX = 'unverified:';
-
 export function verifiedBuyer(userId: string): Buyer {
   // Otherwise a signed-in user could be named into the unverified namespace, or read it.
-  if (userId.startsWith(UNVERIFIED_PREFIX))
-    throw badRequest(`User ids starting with "${UNVERIFIED_PREFIX}" are reserved`, 'user_reserved');
+  if (userId.startsWith(UNVERIFIED_PREFIX)) throw new AppError('user_id_reserved');
   return withinStripeLimits({ verified: true, userId });
 }
 
@@ -26,11 +23,7 @@ export const unverifiedBuyer = (userId: string): Buyer =>
  * (a signed-in user's comes from the token's `sub`) is the caller's mistake, not Stripe's.
  */
 function withinStripeLimits(buyer: Buyer): Buyer {
-  if (buyer.userId.length > USER_ID_MAX_LENGTH)
-    throw badRequest(
-      `User ids must be at most ${USER_ID_MAX_LENGTH} characters, Stripe's limit for client_reference_id`,
-      'user_id_too_long',
-    );
+  if (buyer.userId.length > USER_ID_MAX_LENGTH) throw new AppError('user_id_too_long');
   return buyer;
 }
 

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type Stripe from 'stripe';
-import { GenericMessages, SubscriptionMessages, type CatalogEntry } from '../../shared/index.ts';
-import { AppError, badRequest, conflict } from '../errors.ts';
+import type { CatalogEntry } from '../../shared/index.ts';
+import { AppError } from '../errors.ts';
 import { nowSeconds, type Storage } from '../storage/index.ts';
 import type { StoredSession } from '../storage/checkout-sessions.ts';
 import type { PriceBook } from './catalog.ts';
@@ -34,17 +34,6 @@ export interface CheckoutDeps {
   /** Success and cancel URLs must be https (production). */
   httpsReturnUrls: boolean;
 }
-
-export const MESSAGES = {
-  alreadySubscribed: SubscriptionMessages.alreadySubscribed,
-  lifetime: 'You already have lifetime access',
-  switchPlan: 'You already have an active subscription. Use "Manage subscription" to switch plans',
-  unavailable: GenericMessages.planNotFound,
-  failed: SubscriptionMessages.failed,
-  keyForAnotherPlan: 'This Idempotency-Key was already used for a checkout of another plan',
-  keyNoLongerOpen:
-    'This Idempotency-Key belongs to a checkout that is no longer open; retry with a new key',
-} as const;
 
 // A reused session must leave the buyer time to pay.
 const REUSE_MARGIN_SECONDS = 30 * 60;
@@ -94,7 +83,7 @@ export class CheckoutService {
     );
 
     const price = await stripeCall(() => prices.price(entry));
-    if (!price) throw new AppError(404, MESSAGES.unavailable, 'plan_unavailable');
+    if (!price) throw new AppError('plan_unavailable');
 
     const reusable = storage.sessions.findReusable({
       userId: ownerId,
@@ -207,14 +196,10 @@ export class CheckoutService {
     const current = this.deps.storage.entitlements.get(ownerIdOf(buyer));
     if (!current) return;
     if (current.source === 'lifetime')
-      throw conflict(
-        entry.plan === 'one-time' ? MESSAGES.alreadySubscribed : MESSAGES.lifetime,
-        'already_subscribed',
-      );
+      throw new AppError(entry.plan === 'one-time' ? 'already_subscribed' : 'lifetime_access');
     if (entry.mode === 'payment') return;
-    if (current.plan === entry.plan)
-      throw conflict(MESSAGES.alreadySubscribed, 'already_subscribed');
-    throw conflict(MESSAGES.switchPlan, 'switch_plan');
+    if (current.plan === entry.plan) throw new AppError('already_subscribed');
+    throw new AppError('switch_plan');
   }
 
   #returnUrl(requested: string | undefined, field: string, defaultPath: string): string {
@@ -229,17 +214,16 @@ export class CheckoutService {
 
 /** A retried request returns its session only while that session can still be paid. */
 function replay(earlier: StoredSession, entry: CatalogEntry): StoredSession {
-  if (earlier.catalog_id !== entry.id)
-    throw badRequest(MESSAGES.keyForAnotherPlan, 'idempotency_key_reused');
+  if (earlier.catalog_id !== entry.id) throw new AppError('idempotency_key_reused');
   if (earlier.status !== 'open' || !earlier.url) {
-    throw badRequest(MESSAGES.keyNoLongerOpen, 'idempotency_key_reused');
+    throw new AppError('idempotency_key_closed');
   }
   return earlier;
 }
 
 function rethrowUnlessApp(error: unknown): never {
   if (error instanceof AppError) throw error;
-  throw new AppError(500, MESSAGES.failed, 'stripe_error', { cause: error });
+  throw new AppError('checkout_failed', undefined, { cause: error });
 }
 
 /** A Stripe failure, after the SDK's own retries, is the dialect's 500: the buyer can simply try again. */

@@ -20,7 +20,7 @@ export interface PromotionContext {
   hasPaidBefore: boolean;
 }
 
-const refused = (message: string) => new AppError(400, message, 'promotion_code_invalid');
+const refused = (message: string) => new AppError('promotion_code_invalid', message);
 
 /**
  * Looks a code up in Stripe and checks every rule Stripe would check at payment time, so the

@@ -1,4 +1,4 @@
-import { badRequest } from '../errors.ts';
+import { AppError } from '../errors.ts';
 
 export interface ReturnUrlPolicy {
   /** Origins a success or cancel URL may point to. */
@@ -23,7 +23,7 @@ export function checkedReturnUrl(
   field: string,
   policy: ReturnUrlPolicy,
 ): string {
-  const refuse = (why: string) => badRequest(`${field} ${why}`, 'url_not_allowed');
+  const refuse = (why: string) => new AppError('url_not_allowed', `${field} ${why}`);
   if (CONTROL_CHARACTERS.test(requested)) throw refuse('must not contain control characters');
   if (!URL.canParse(requested)) throw refuse('must be an absolute URL');
   const url = new URL(requested);

@@ -1,5 +1,5 @@
 import type Stripe from 'stripe';
-import { badRequest } from '../errors.ts';
+import { AppError } from '../errors.ts';
 import { nowSeconds, type Storage } from '../storage/index.ts';
 import { isHandled } from '../stripe/handled-events.ts';
 import { eventHandlers, type EventHandlers } from './event-handlers.ts';
@@ -45,7 +45,7 @@ export class WebhookProcessor {
   }
 
   verify(rawBody: Buffer, signature: string | undefined): Stripe.Event {
-    if (!signature) throw badRequest('Missing Stripe-Signature header', 'signature_missing');
+    if (!signature) throw new AppError('signature_missing');
     for (const secret of this.deps.secrets) {
       let event: Stripe.Event;
       try {
@@ -59,13 +59,12 @@ export class WebhookProcessor {
         continue; // Try the next secret; the error below speaks for all of them.
       }
       // A signed body that is no event can never be applied: a 500 would only be retried for days.
-      if (!isEventEnvelope(event))
-        throw badRequest('Webhook body is not a Stripe event', 'event_malformed');
+      if (!isEventEnvelope(event)) throw new AppError('event_malformed');
       const problem = payloadProblem(event);
-      if (problem) throw badRequest(problem, 'event_malformed');
+      if (problem) throw new AppError('event_malformed', problem);
       return event;
     }
-    throw badRequest('Webhook signature verification failed', 'signature_invalid');
+    throw new AppError('signature_invalid');
   }
 
   async process(event: Stripe.Event): Promise<WebhookOutcome> {

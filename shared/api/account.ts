@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { endpoint } from '../contract.ts';
 import { Billing, PlanName } from '../catalog.ts';
 import { PORTAL_PATH } from './paths.ts';
-import { ApiFailure } from './subscription.ts';
+import { ApiFailure } from '../errors.ts';
 
 export const Entitlement = z.object({
   plan: PlanName,

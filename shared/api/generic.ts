@@ -4,21 +4,18 @@ import { endpoint } from '../contract.ts';
 import { CHECKOUT_PATH, CHECKOUT_SESSION_PATH } from './paths.ts';
 import { PromotionCode } from '../promotion-code.ts';
 import { Billing, PlanName } from '../catalog.ts';
+import { GenericFailure, messageOf } from '../errors.ts';
 
+/** What a success says; errors are worded in shared/errors.ts. */
 export const GenericMessages = {
   created: 'Checkout session created successfully',
   retrieved: 'Checkout session retrieved successfully',
-  invalidPlan: 'Invalid plan ID provided',
-  planNotFound: 'Plan not found or inactive',
-  sessionNotFound: 'Checkout session not found',
 } as const;
 
-export const GenericFailure = z.object({ success: z.literal(false), message: z.string() });
+const invalidPlan = messageOf('invalid_plan', 'generic');
 
 export const CreateCheckoutParams = z.object({
-  planId: z
-    .string(GenericMessages.invalidPlan)
-    .regex(/^[A-Za-z0-9_-]{1,64}$/, GenericMessages.invalidPlan),
+  planId: z.string(invalidPlan).regex(/^[A-Za-z0-9_-]{1,64}$/, invalidPlan),
   promotionCode: z.optional(PromotionCode),
   // Judged by the checkout service: z.url() would quietly strip the tabs and newlines it refuses.
   successUrl: z.string().optional(),

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { endpoint } from '../contract.ts';
 import { Billing, CheckoutMode, PlanName } from '../catalog.ts';
 import { PLANS_PATH, PROMOTION_CODE_PATH } from './paths.ts';
-import { ApiFailure } from './subscription.ts';
+import { ApiFailure } from '../errors.ts';
 
 export const PlanPrice = z.object({
   id: z.string(),

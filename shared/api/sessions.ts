@@ -1,26 +1,14 @@
 // Seed 002: `POST /api/create-checkout-session`, `{sessionId, url}` or `{error}`.
 import { z } from 'zod';
 import { endpoint } from '../contract.ts';
+import { messageOf, SessionFailure, USER_ID_MAX_LENGTH } from '../errors.ts';
 
-/**
- * The longest user id any dialect takes: Stripe refuses a `client_reference_id` over 200
- * characters, and the user id is sent as one.
- */
-export const USER_ID_MAX_LENGTH = 200;
-
-export const SessionMessages = {
-  missing: 'Missing userId or planId',
-  invalidPlan: 'Invalid planId. Must be "weekly" or "one-time"',
-  failed: 'An error occurred',
-  tokenForAnotherUser: 'The access token is for another user than userId',
-  userIdTooLong: `userId must be at most ${USER_ID_MAX_LENGTH} characters`,
-} as const;
-
-const required = z.string(SessionMessages.missing).min(1, SessionMessages.missing);
+const missing = messageOf('missing_parameters', 'sessions');
+const required = z.string(missing).min(1, missing);
 
 export const CreateSessionBody = z.object({
-  userId: required.max(USER_ID_MAX_LENGTH, SessionMessages.userIdTooLong),
-  planId: required.pipe(z.enum(['weekly', 'one-time'], SessionMessages.invalidPlan)),
+  userId: required.max(USER_ID_MAX_LENGTH, messageOf('user_id_too_long', 'sessions')),
+  planId: required.pipe(z.enum(['weekly', 'one-time'], messageOf('invalid_plan', 'sessions'))),
 });
 export type CreateSessionBody = z.input<typeof CreateSessionBody>;
 
@@ -33,7 +21,6 @@ export const SessionCreated = z.object({
   url: z.string(),
 });
 export type SessionCreated = z.infer<typeof SessionCreated>;
-export const SessionFailure = z.object({ error: z.string() });
 
 export const sessionsApi = {
   createCheckoutSession: endpoint({

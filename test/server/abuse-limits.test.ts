@@ -88,6 +88,7 @@ describe('memory under a flood of new rate-limit keys', () => {
     });
     assert.deepEqual(SessionFailure.parse(refused.body), {
       error: 'userId must be at most 200 characters',
+      code: 'user_id_too_long',
     });
     const buyer = await request(stack.apiUrl, 'POST', '/api/create-checkout-session', {
       body: { userId: 'flood-survivor', planId: 'weekly' },

@@ -49,10 +49,19 @@ describe('cross-site requests with the buyer’s cookie', () => {
       [generic.status, sessions.status, subscription.status, portal.status],
       [403, 403, 403, 403],
     );
-    assert.deepEqual(GenericFailure.parse(generic.body), { success: false, message: REFUSAL });
-    assert.deepEqual(SessionFailure.parse(sessions.body), { error: REFUSAL });
-    assert.deepEqual(ApiFailure.parse(subscription.body), { error: 'Forbidden', message: REFUSAL });
-    assert.deepEqual(ApiFailure.parse(portal.body), { error: 'Forbidden', message: REFUSAL });
+    const code = 'cross_site_request';
+    assert.deepEqual(GenericFailure.parse(generic.body), {
+      success: false,
+      message: REFUSAL,
+      code,
+    });
+    assert.deepEqual(SessionFailure.parse(sessions.body), { error: REFUSAL, code });
+    assert.deepEqual(ApiFailure.parse(subscription.body), {
+      error: 'Forbidden',
+      message: REFUSAL,
+      code,
+    });
+    assert.deepEqual(ApiFailure.parse(portal.body), { error: 'Forbidden', message: REFUSAL, code });
     assert.equal(stack.writes(), before);
   });
 

@@ -55,7 +55,11 @@ describe('POST /payment/checkout and GET /payment/checkout/{id} (seed 000)', () 
     for (const body of [{}, { planId: 42 }, { planId: '' }, { planId: '../../etc' }]) {
       const response = await request(stack.apiUrl, 'POST', '/payment/checkout', { token, body });
       assert.equal(response.status, 400);
-      assert.deepEqual(response.body, { success: false, message: 'Invalid plan ID provided' });
+      assert.deepEqual(response.body, {
+        success: false,
+        message: 'Invalid plan ID provided',
+        code: 'invalid_plan',
+      });
     }
   });
 
@@ -65,7 +69,11 @@ describe('POST /payment/checkout and GET /payment/checkout/{id} (seed 000)', () 
     });
 
     assert.equal(response.status, 401);
-    assert.deepEqual(response.body, { success: false, message: 'Authentication required' });
+    assert.deepEqual(response.body, {
+      success: false,
+      message: 'Authentication required',
+      code: 'authentication_required',
+    });
   });
 
   it('answers 404 "Plan not found or inactive" for a plan the catalog does not sell', async () => {
@@ -78,6 +86,7 @@ describe('POST /payment/checkout and GET /payment/checkout/{id} (seed 000)', () 
     assert.deepEqual(GenericFailure.parse(response.body), {
       success: false,
       message: 'Plan not found or inactive',
+      code: 'plan_unavailable',
     });
   });
 
@@ -119,7 +128,11 @@ describe('POST /payment/checkout and GET /payment/checkout/{id} (seed 000)', () 
     );
 
     assert.equal(response.status, 404);
-    assert.deepEqual(response.body, { success: false, message: 'Checkout session not found' });
+    assert.deepEqual(response.body, {
+      success: false,
+      message: 'Checkout session not found',
+      code: 'session_not_found',
+    });
   });
 
   it('refuses a success URL on an origin that is not allowed', async () => {
@@ -132,6 +145,7 @@ describe('POST /payment/checkout and GET /payment/checkout/{id} (seed 000)', () 
     assert.deepEqual(response.body, {
       success: false,
       message: 'successUrl must be on an allowed origin',
+      code: 'url_not_allowed',
     });
   });
 

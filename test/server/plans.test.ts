@@ -80,6 +80,7 @@ describe('GET /api/plans and GET /api/promotion-codes/{code}', () => {
     assert.deepEqual(code.body, {
       error: 'Bad Request',
       message: 'A promotion code is 3 to 50 letters, digits or dashes',
+      code: 'promotion_code_invalid',
     });
     assert.equal(plan.status, 400);
   });
@@ -159,7 +160,11 @@ describe("a site owner's own plan catalog", () => {
         [['pro-monthly', 2500]],
       );
       assert.equal(inactive.status, 404);
-      assert.deepEqual(inactive.body, { success: false, message: 'Plan not found or inactive' });
+      assert.deepEqual(inactive.body, {
+        success: false,
+        message: 'Plan not found or inactive',
+        code: 'plan_unavailable',
+      });
       assert.equal(sold.status, 200);
       const lines = await stack.stripe.checkout.sessions.listLineItems(sold.body.data.checkoutId);
       assert.equal(lines.data[0]!.price!.id, priceId);

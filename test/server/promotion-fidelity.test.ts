@@ -49,6 +49,7 @@ describe('a promotion code restricted to some products', () => {
     assert.deepEqual(response.body, {
       error: 'Bad Request',
       message: 'Promotion code WEEKLYONLY does not apply to this plan.',
+      code: 'promotion_code_invalid',
     });
   });
 
@@ -146,6 +147,7 @@ describe("a promotion code's minimum amount, in its own currency", () => {
     assert.deepEqual(response.body, {
       success: false,
       message: 'Promotion code OVER5USD does not apply to prices in EUR',
+      code: 'promotion_code_invalid',
     });
   });
 

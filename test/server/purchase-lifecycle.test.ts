@@ -63,11 +63,13 @@ describe('a purchase from checkout to entitlement', () => {
     assert.deepEqual(again.body, {
       error: 'Conflict',
       message: 'You are already subscribed to this plan',
+      code: 'already_subscribed',
     });
     assert.equal(generic.status, 409);
     assert.deepEqual(generic.body, {
       success: false,
       message: 'You are already subscribed to this plan',
+      code: 'already_subscribed',
     });
     assert.equal(other.status, 409);
     assert.match(other.body.message, /Manage subscription/);
@@ -89,7 +91,10 @@ describe('a purchase from checkout to entitlement', () => {
 
     assert.equal(entitlementOf('lifer')?.source, 'lifetime');
     assert.equal(again.status, 409);
-    assert.deepEqual(again.body, { error: 'You are already subscribed to this plan' });
+    assert.deepEqual(again.body, {
+      error: 'You are already subscribed to this plan',
+      code: 'already_subscribed',
+    });
   });
 
   it('reuses an open session for the same buyer and price instead of making another', async () => {
@@ -147,6 +152,7 @@ describe('a purchase from checkout to entitlement', () => {
       assert.deepEqual(second.body, {
         success: false,
         message: 'You are already subscribed to this plan',
+        code: 'already_subscribed',
       });
       assert.equal(entitlementOf('paid-elsewhere')?.plan, 'BASIC');
     } finally {
@@ -311,6 +317,7 @@ describe('a purchase from checkout to entitlement', () => {
     assert.deepEqual(response.body, {
       error: 'Not Found',
       message: 'There is no subscription to manage yet',
+      code: 'no_customer',
     });
   });
 

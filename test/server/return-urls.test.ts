@@ -29,6 +29,7 @@ describe('success and cancel URLs of POST /payment/checkout (seed 000)', () => {
     assert.deepEqual(response.body, {
       success: false,
       message: 'successUrl must be an http or https URL',
+      code: 'url_not_allowed',
     });
   });
 
@@ -39,6 +40,7 @@ describe('success and cancel URLs of POST /payment/checkout (seed 000)', () => {
     assert.deepEqual(response.body, {
       success: false,
       message: 'cancelUrl must not contain a user name or password',
+      code: 'url_not_allowed',
     });
   });
 
@@ -50,6 +52,7 @@ describe('success and cancel URLs of POST /payment/checkout (seed 000)', () => {
       assert.deepEqual(response.body, {
         success: false,
         message: 'successUrl must not contain control characters',
+        code: 'url_not_allowed',
       });
     }
   });
@@ -80,6 +83,7 @@ describe('success and cancel URLs of POST /payment/checkout (seed 000)', () => {
     assert.deepEqual(response.body, {
       success: false,
       message: 'successUrl must be on an allowed origin',
+      code: 'url_not_allowed',
     });
   });
 });
@@ -101,6 +105,7 @@ describe('success and cancel URLs in production', () => {
     assert.deepEqual(response.body, {
       success: false,
       message: 'successUrl must be an https URL',
+      code: 'url_not_allowed',
     });
   });
 });

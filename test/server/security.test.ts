@@ -458,9 +458,10 @@ describe('body size, keys and tokens', () => {
 
     const message = 'Request body must be at most 16 kB';
     assert.deepEqual([generic.status, sessions.status, subscription.status], [400, 400, 400]);
-    assert.deepEqual(generic.body, { success: false, message });
-    assert.deepEqual(sessions.body, { error: message });
-    assert.deepEqual(subscription.body, { error: 'Bad Request', message });
+    const code = 'body_too_large';
+    assert.deepEqual(generic.body, { success: false, message, code });
+    assert.deepEqual(sessions.body, { error: message, code });
+    assert.deepEqual(subscription.body, { error: 'Bad Request', message, code });
     assert.equal(stack.writes(), before);
   });
 
@@ -477,6 +478,7 @@ describe('body size, keys and tokens', () => {
     assert.deepEqual(response.body, {
       error: 'Bad Request',
       message: 'Webhook body could not be read',
+      code: 'body_unreadable',
     });
     assert.equal(stack.writes(), before);
   });

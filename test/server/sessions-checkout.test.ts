@@ -75,7 +75,10 @@ describe('POST /api/create-checkout-session (seed 002)', () => {
         body,
       });
       assert.equal(response.status, 400, JSON.stringify(body));
-      assert.deepEqual(response.body, { error: 'Missing userId or planId' });
+      assert.deepEqual(response.body, {
+        error: 'Missing userId or planId',
+        code: 'missing_parameters',
+      });
     }
   });
 
@@ -85,7 +88,10 @@ describe('POST /api/create-checkout-session (seed 002)', () => {
     });
 
     assert.equal(response.status, 400);
-    assert.deepEqual(response.body, { error: 'Invalid planId. Must be "weekly" or "one-time"' });
+    assert.deepEqual(response.body, {
+      error: 'Invalid planId. Must be "weekly" or "one-time"',
+      code: 'invalid_plan',
+    });
   });
 
   it('answers 500 "An error occurred" when Stripe keeps failing, and works again after', async () => {
@@ -100,7 +106,7 @@ describe('POST /api/create-checkout-session (seed 002)', () => {
     });
 
     assert.equal(failed.status, 500);
-    assert.deepEqual(failed.body, { error: 'An error occurred' });
+    assert.deepEqual(failed.body, { error: 'An error occurred', code: 'checkout_failed' });
     assert.equal(retried.status, 200);
   });
 
@@ -111,6 +117,9 @@ describe('POST /api/create-checkout-session (seed 002)', () => {
     });
 
     assert.equal(response.status, 400);
-    assert.deepEqual(response.body, { error: 'Request body must be valid JSON' });
+    assert.deepEqual(response.body, {
+      error: 'Request body must be valid JSON',
+      code: 'invalid_json',
+    });
   });
 });

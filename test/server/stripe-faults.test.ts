@@ -186,7 +186,11 @@ const DIALECTS = [
         headers: key ? { 'Idempotency-Key': key } : {},
       }),
     sessionIdOf: (body: any): string => body.data.checkoutId,
-    failure: { success: false, message: 'Failed to create checkout session' },
+    failure: {
+      success: false,
+      message: 'Failed to create checkout session',
+      code: 'checkout_failed',
+    },
     envelope: GenericFailure,
   },
   {
@@ -198,7 +202,7 @@ const DIALECTS = [
         headers: key ? { 'Idempotency-Key': key } : {},
       }),
     sessionIdOf: (body: any): string => body.sessionId,
-    failure: { error: 'An error occurred' },
+    failure: { error: 'An error occurred', code: 'checkout_failed' },
     envelope: SessionFailure,
   },
   {
@@ -210,7 +214,11 @@ const DIALECTS = [
         headers: key ? { 'Idempotency-Key': key } : {},
       }),
     sessionIdOf: (body: any): string => body.sessionId,
-    failure: { error: 'Internal Server Error', message: 'Failed to create checkout session' },
+    failure: {
+      error: 'Internal Server Error',
+      message: 'Failed to create checkout session',
+      code: 'checkout_failed',
+    },
     envelope: ApiFailure,
   },
 ] as const;
@@ -425,7 +433,11 @@ describe('Stripe failing while webhooks and the success page re-fetch', () => {
     await stack.control.holdWebhooks(false);
 
     assert.equal(failed.status, 500);
-    assert.deepEqual(failed.body, { success: false, message: 'Internal server error' });
+    assert.deepEqual(failed.body, {
+      success: false,
+      message: 'Internal server error',
+      code: 'internal_error',
+    });
     assert.equal(afterFailure?.fulfilled_at, null);
     assert.equal(recovered.status, 200);
     assert.equal(recovered.body.data.fulfilled, true);

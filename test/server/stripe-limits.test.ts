@@ -37,7 +37,10 @@ describe('user ids within Stripe’s limits', () => {
 
     for (const response of [anonymous, withKey]) {
       assert.equal(response.status, 400);
-      assert.deepEqual(response.body, { error: 'userId must be at most 200 characters' });
+      assert.deepEqual(response.body, {
+        error: 'userId must be at most 200 characters',
+        code: 'user_id_too_long',
+      });
     }
     assert.equal(stack.writes(), before, 'nothing half-written');
   });
@@ -49,7 +52,11 @@ describe('user ids within Stripe’s limits', () => {
     });
 
     assert.equal(response.status, 400);
-    assert.deepEqual(response.body, { success: false, message: TOKEN_MESSAGE });
+    assert.deepEqual(response.body, {
+      success: false,
+      message: TOKEN_MESSAGE,
+      code: 'user_id_too_long',
+    });
   });
 
   it('answers seed 004 a 400 for an access token whose sub is longer than a metadata value may be', async () => {
@@ -59,7 +66,11 @@ describe('user ids within Stripe’s limits', () => {
     });
 
     assert.equal(response.status, 400);
-    assert.deepEqual(response.body, { error: 'Bad Request', message: TOKEN_MESSAGE });
+    assert.deepEqual(response.body, {
+      error: 'Bad Request',
+      message: TOKEN_MESSAGE,
+      code: 'user_id_too_long',
+    });
   });
 
   it('sells to a 200-character user id, unverified or signed in, as Stripe’s client_reference_id', async () => {

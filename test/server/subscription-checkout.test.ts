@@ -92,7 +92,11 @@ describe('POST /api/subscription/create-checkout (seed 004)', () => {
       const response = await request(stack.apiUrl, 'POST', PATH, { token, body });
 
       assert.equal(response.status, 400);
-      assert.deepEqual(response.body, { error: 'Bad Request', message });
+      assert.deepEqual(response.body, {
+        error: 'Bad Request',
+        message,
+        code: 'promotion_code_invalid',
+      });
     });
   }
 
@@ -103,6 +107,7 @@ describe('POST /api/subscription/create-checkout (seed 004)', () => {
       assert.deepEqual(response.body, {
         error: 'Bad Request',
         message: 'Invalid plan. Must be BASIC or PRO',
+        code: 'invalid_plan',
       });
     }
   });
@@ -117,6 +122,7 @@ describe('POST /api/subscription/create-checkout (seed 004)', () => {
     assert.deepEqual(response.body, {
       error: 'Bad Request',
       message: 'Invalid billing. Must be monthly or annual',
+      code: 'invalid_billing',
     });
   });
 
@@ -132,6 +138,7 @@ describe('POST /api/subscription/create-checkout (seed 004)', () => {
     assert.deepEqual(response.body, {
       error: 'Internal Server Error',
       message: 'Failed to create checkout session',
+      code: 'checkout_failed',
     });
   });
 
@@ -161,7 +168,11 @@ describe('access tokens on the checkout routes', () => {
 
   const send = (headers: Record<string, string>) =>
     request(stack.apiUrl, 'POST', PATH, { headers, body: { plan: 'PRO' } });
-  const unauthorized = { error: 'Unauthorized', message: 'Authentication required' };
+  const unauthorized = {
+    error: 'Unauthorized',
+    message: 'Authentication required',
+    code: 'authentication_required',
+  };
 
   it('accepts a token printed by npm run token, as a site owner would mint one', async () => {
     const printed = await promisify(execFile)(
@@ -192,7 +203,11 @@ describe('access tokens on the checkout routes', () => {
     const response = await send({ cookie: `access_token=${expired}` });
 
     assert.equal(response.status, 401);
-    assert.deepEqual(response.body, { error: 'Unauthorized', message: 'Access token expired' });
+    assert.deepEqual(response.body, {
+      error: 'Unauthorized',
+      message: 'Access token expired',
+      code: 'token_expired',
+    });
   });
 
   it('refuses a token signed with another secret', async () => {

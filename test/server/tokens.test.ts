@@ -7,7 +7,11 @@ import { request, startStack, TEST_AUTH_SECRET, type Stack } from '../support/st
 
 const HOUR = 60 * 60;
 const YEAR = 365 * 24 * HOUR;
-const UNAUTHORIZED = { error: 'Unauthorized', message: 'Authentication required' };
+const UNAUTHORIZED = {
+  error: 'Unauthorized',
+  message: 'Authentication required',
+  code: 'authentication_required',
+};
 const now = () => Math.floor(Date.now() / 1000);
 
 /** A token exactly as given: each claim set only when present, so tests can leave one out. */
@@ -89,7 +93,11 @@ describe('access tokens: audience, issue time and maximum age', () => {
     assert.equal((await signIn(stack, justExpired)).status, 200);
     const refused = await signIn(stack, expired);
     assert.equal(refused.status, 401);
-    assert.deepEqual(refused.body, { error: 'Unauthorized', message: 'Access token expired' });
+    assert.deepEqual(refused.body, {
+      error: 'Unauthorized',
+      message: 'Access token expired',
+      code: 'token_expired',
+    });
   });
 });
 

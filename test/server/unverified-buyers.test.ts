@@ -121,7 +121,10 @@ describe('unverified buyers of POST /api/create-checkout-session (seed 002)', ()
     assert.equal(session.metadata?.verified, 'true');
     assert.equal(entitlementOf('unverified:carol'), undefined);
     assert.equal(again.status, 409);
-    assert.deepEqual(again.body, { error: 'You are already subscribed to this plan' });
+    assert.deepEqual(again.body, {
+      error: 'You are already subscribed to this plan',
+      code: 'already_subscribed',
+    });
   });
 
   it("buys as the named user with that user's access token, as a Bearer header or the access_token cookie", async () => {
@@ -152,6 +155,7 @@ describe('unverified buyers of POST /api/create-checkout-session (seed 002)', ()
     assert.equal(response.status, 403);
     assert.deepEqual(response.body, {
       error: 'The access token is for another user than userId',
+      code: 'token_for_another_user',
     });
     assert.equal(stack.writes(), before);
   });
@@ -163,7 +167,10 @@ describe('unverified buyers of POST /api/create-checkout-session (seed 002)', ()
     });
 
     assert.equal(response.status, 401);
-    assert.deepEqual(Object.keys(response.body), ['error']);
+    assert.deepEqual(response.body, {
+      error: 'Authentication required',
+      code: 'authentication_required',
+    });
     assert.equal(count(stack, 'checkout_sessions', 'user_id LIKE ?', '%frank'), 0);
   });
 
@@ -194,6 +201,7 @@ describe('unverified buyers of POST /api/create-checkout-session (seed 002)', ()
     assert.deepEqual(response.body, {
       success: false,
       message: 'User ids starting with "unverified:" are reserved',
+      code: 'user_id_reserved',
     });
   });
 });

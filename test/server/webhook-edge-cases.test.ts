@@ -45,6 +45,7 @@ describe('POST /api/webhooks/stripe: edge cases', () => {
     assert.deepEqual(JSON.parse(body), {
       error: BAD_REQUEST,
       message: 'Missing Stripe-Signature header',
+      code: 'signature_missing',
     });
   });
 
@@ -55,7 +56,7 @@ describe('POST /api/webhooks/stripe: edge cases', () => {
     const response = await deliver(stack, event);
 
     assert.equal(response.status, 400, JSON.stringify(response.body));
-    assert.deepEqual(response.body, { error: BAD_REQUEST, message });
+    assert.deepEqual(response.body, { error: BAD_REQUEST, message, code: 'event_malformed' });
     assert.equal(count(stack, 'stripe_events', 'id = ?', event.id), 0);
   }
 

@@ -54,6 +54,7 @@ describe('POST /api/webhooks/stripe', () => {
     assert.deepEqual(response.body, {
       error: 'Bad Request',
       message: 'Webhook signature verification failed',
+      code: 'signature_invalid',
     });
     assert.equal(count(stack, 'stripe_events', 'id = ?', event.id), 0);
     assert.equal(count(stack, 'purchases', 'user_id = ?', 'forged-user'), 0);
@@ -73,6 +74,7 @@ describe('POST /api/webhooks/stripe', () => {
     assert.deepEqual(missing.body, {
       error: 'Bad Request',
       message: 'Missing Stripe-Signature header',
+      code: 'signature_missing',
     });
     assert.equal(count(stack, 'stripe_events', 'id = ?', event.id), 0);
   });
