@@ -2,15 +2,15 @@ import Koa from 'koa';
 import Router from '@koa/router';
 import type { Logger } from 'pino';
 import type Stripe from 'stripe';
-import { AccessTokens, requireUser, type AccessTokenOptions } from './http/auth.ts';
+import { AccessTokens, type AccessTokenOptions } from './http/auth.ts';
 import { jsonBody } from './http/body.ts';
 import { allowedOriginCheck, corsFor } from './http/cors.ts';
 import { refuseCrossSiteCookies } from './http/cross-site.ts';
 import { errorHandler } from './http/error-handler.ts';
+import { mounter } from './http/mount.ts';
 import { RateLimiter, type RateLimits } from './http/rate-limit.ts';
 import { requestLog } from './http/request-log.ts';
 import { securityHeaders } from './http/security-headers.ts';
-import { requireServerKey, serverKeyCheck } from './http/server-key.ts';
 import { accountRoutes } from './routes/account.ts';
 import { genericRoutes } from './routes/generic.ts';
 import { planRoutes } from './routes/plans.ts';
@@ -44,30 +44,24 @@ export interface AppDeps {
 export function createApp({ config, stripe, storage, logger, shutdown }: AppDeps): Koa {
   const { prices, checkout, status, webhooks } = createServices(stripe, storage, config, logger);
   const tokens = new AccessTokens(config.authSecret, config.accessTokens);
-  const signedIn = requireUser(tokens);
   const isAllowedOrigin = allowedOriginCheck([
     new URL(config.appUrl).origin,
     ...config.allowedOrigins,
   ]);
   const limiter = new RateLimiter(config.rateLimits);
   shutdown?.addEventListener('abort', () => limiter.close());
+  const mount = mounter({ tokens, serverKey: config.serverApiKey, limiter });
 
   const routers = [
-    genericRoutes({ checkout, status, prices, limiter, requireUser: signedIn }),
-    sessionRoutes({
-      checkout,
-      prices,
-      tokens,
-      fromServer: serverKeyCheck(config.serverApiKey),
-    }),
-    subscriptionRoutes({ checkout, prices, requireUser: signedIn }),
-    planRoutes({ prices, stripe, storage, tokens }),
+    genericRoutes({ mount, checkout, status, prices }),
+    sessionRoutes({ mount, checkout, prices }),
+    subscriptionRoutes({ checkout, prices, mount }),
+    planRoutes({ mount, prices, stripe, storage, tokens }),
     accountRoutes({
       stripe,
       storage,
       appUrl: config.appUrl,
-      requireUser: signedIn,
-      requireServerKey: requireServerKey(config.serverApiKey),
+      mount,
     }),
     ...(config.extraRoutes ?? []),
   ];
@@ -89,7 +83,6 @@ export function createApp({ config, stripe, storage, logger, shutdown }: AppDeps
   app.use(webhookRoutes({ webhooks }).routes());
   app.use(refuseCrossSiteCookies(isAllowedOrigin));
   app.use(jsonBody());
-  app.use(limiter.middleware(tokens));
   // One router holding every route: a request is matched once, not once per module.
   const api = new Router();
   for (const router of routers) api.use(router.routes());

@@ -8,3 +8,4 @@ export * from './api/subscription.ts';
 export * from './api/plans.ts';
 export * from './api/account.ts';
 export * from './api/paths.ts';
+export * from './api/endpoints.ts';

@@ -1,5 +1,5 @@
 import { errors, jwtVerify, SignJWT, type JWTPayload } from 'jose';
-import type { Context, Middleware } from 'koa';
+import type { Context } from 'koa';
 import { AppError } from '../errors.ts';
 
 export interface AccessTokenOptions {
@@ -78,12 +78,18 @@ export function tokenFrom(ctx: Context): string | undefined {
   return ctx.cookies.get('access_token') || undefined;
 }
 
-/** Sets `ctx.state.userId` or answers 401 in the route's dialect. */
-export function requireUser(tokens: AccessTokens): Middleware {
-  return async (ctx, next) => {
-    const token = tokenFrom(ctx);
-    if (!token) throw new AppError('authentication_required');
-    ctx.state.userId = await tokens.verify(token);
-    await next();
-  };
+/** The signed-in buyer's user id, or a 401. */
+export async function signedInUser(ctx: Context, tokens: AccessTokens): Promise<string> {
+  const token = tokenFrom(ctx);
+  if (!token) throw new AppError('authentication_required');
+  return tokens.verify(token);
+}
+
+/** The signed-in buyer's user id when the request carries a valid token; never refuses. */
+export async function signedInUserIfAny(
+  ctx: Context,
+  tokens: AccessTokens,
+): Promise<string | undefined> {
+  const token = tokenFrom(ctx);
+  return token ? await tokens.verify(token).catch(() => undefined) : undefined;
 }

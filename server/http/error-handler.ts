@@ -1,7 +1,6 @@
 import type { Context, Middleware } from 'koa';
-import { errorResponse } from '../../shared/index.ts';
+import { dialectOfPath, errorResponse, type Dialect } from '../../shared/index.ts';
 import { AppError } from '../errors.ts';
-import { dialectFor } from './dialects.ts';
 
 /**
  * First in the chain: every error leaves as its dialect's envelope, with its code. Client errors
@@ -14,7 +13,9 @@ export function errorHandler(): Middleware {
       if (ctx.status === 404 && ctx.body === undefined) throw routeNotFound(ctx);
     } catch (raw) {
       const error = toAppError(raw, ctx);
-      const { status, body } = errorResponse(dialectFor(ctx.path), error.code, error.detail);
+      // A mounted endpoint names its dialect; before routing, the path decides.
+      const dialect: Dialect = ctx.state.dialect ?? dialectOfPath(ctx.path);
+      const { status, body } = errorResponse(dialect, error.code, error.detail);
       ctx.status = status;
       ctx.body = body;
       if (status === 405) ctx.set('Allow', allowedMethods(ctx).join(', '));

@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
-import type { Context, Middleware } from 'koa';
-import { sessionsApi } from '../../shared/index.ts';
+import type { Context } from 'koa';
+import type { Budget, Endpoint } from '../../shared/index.ts';
 import { AppError } from '../errors.ts';
-import { tokenFrom, type AccessTokens } from './auth.ts';
+import { signedInUserIfAny, type AccessTokens } from './auth.ts';
 
 export interface RateLimits {
   /** Requests one buyer may make per minute on each route that calls Stripe. */
@@ -36,58 +36,22 @@ export const systemClock: Clock = {
   },
 };
 
-/** What one buyer may spend, separately, each at `perUser` a minute. */
-export type Budget =
-  'checkout' | 'named-checkout' | 'checkout-status' | 'billing-portal' | 'promotion-code';
-
-type BuyerOf = (ctx: Context, tokens: AccessTokens) => Promise<string | undefined>;
-
-const signedInBuyer: BuyerOf = async (ctx, tokens) => {
-  const token = tokenFrom(ctx);
-  // An invalid token is refused by the route; only a verified user id may use up a user's budget.
-  return token ? await tokens.verify(token).catch(() => undefined) : undefined;
-};
-
-const buyerNamedInBody: BuyerOf = async (ctx) => {
-  // Only a body the route accepts names a buyer, so what becomes a key is at most 255 characters;
-  // any other body is refused there without a Stripe call.
-  const body = sessionsApi.createCheckoutSession.body.safeParse(ctx.request.body);
-  return body.success ? body.data.userId : undefined;
-};
-
 /**
- * The routes that call Stripe on every request, limited per client address and per buyer: each
- * call costs the site owner a share of Stripe's own rate limit, and the anonymous promotion-code
- * check would otherwise let codes be guessed. Anyone can name any user in the weekly/one-time
- * dialect, so those buyers have a budget of their own that never touches a signed-in buyer's.
+ * Who a request spends a buyer's allowance for: the buyer the body names on a `named-buyer`
+ * endpoint (anyone can name anyone there, so those buyers have budgets of their own), else the
+ * signed-in buyer. Only a verified user id, or a name in a body the endpoint accepts (at most 200
+ * characters), becomes a key; any other request is refused by the route without a Stripe call.
  */
-const LIMITED: { method: string; path: RegExp; budget: Budget; buyerOf: BuyerOf }[] = [
-  { method: 'POST', path: /^\/payment\/checkout$/, budget: 'checkout', buyerOf: signedInBuyer },
-  {
-    method: 'POST',
-    path: /^\/api\/subscription\/create-checkout$/,
-    budget: 'checkout',
-    buyerOf: signedInBuyer,
-  },
-  {
-    method: 'POST',
-    path: /^\/api\/create-checkout-session$/,
-    budget: 'named-checkout',
-    buyerOf: buyerNamedInBody,
-  },
-  {
-    method: 'POST',
-    path: /^\/api\/subscription\/portal$/,
-    budget: 'billing-portal',
-    buyerOf: signedInBuyer,
-  },
-  {
-    method: 'GET',
-    path: /^\/api\/promotion-codes\/[^/]+$/,
-    budget: 'promotion-code',
-    buyerOf: signedInBuyer,
-  },
-];
+async function buyerOf(
+  ctx: Context,
+  endpoint: Endpoint,
+  tokens: AccessTokens,
+): Promise<string | undefined> {
+  if (endpoint.auth !== 'named-buyer') return signedInUserIfAny(ctx, tokens);
+  const body = endpoint.body?.safeParse(ctx.request.body);
+  const named: unknown = body?.success ? (body.data as { userId?: unknown }).userId : undefined;
+  return typeof named === 'string' ? named : undefined;
+}
 
 /**
  * Token buckets per client address and per buyer. A refusal is a 429 in the route's own envelope
@@ -117,20 +81,19 @@ export class RateLimiter {
   }
 
   /**
-   * The limits the method and path decide. Mounted after the body parser, because the
-   * weekly/one-time dialect names its buyer in the body.
+   * Spends what the endpoint's contract says a request costs, or answers 429. Runs after the
+   * body parser, because a `named-buyer` endpoint names its buyer in the body.
    */
-  middleware(tokens: AccessTokens): Middleware {
-    return async (ctx, next) => {
-      const route = LIMITED.find((r) => r.method === ctx.method && r.path.test(ctx.path));
-      if (route) {
-        const address = addressKey(clientAddress(ctx, this.limits.trustedProxyHops));
-        refuseAfter(this.#byAddress.take(address), ctx);
-        const buyer = await route.buyerOf(ctx, tokens);
-        if (buyer !== undefined) this.takeForBuyer(ctx, route.budget, buyer);
-      }
-      await next();
-    };
+  async spend(ctx: Context, endpoint: Endpoint, tokens: AccessTokens): Promise<void> {
+    const limit = endpoint.rateLimit;
+    if (!limit) return;
+    if (limit.perAddress) {
+      const address = addressKey(clientAddress(ctx, this.limits.trustedProxyHops));
+      refuseAfter(this.#byAddress.take(address), ctx);
+    }
+    if (!limit.perBuyer || limit.spent === 'stripe-call') return;
+    const buyer = await buyerOf(ctx, endpoint, tokens);
+    if (buyer !== undefined) this.takeForBuyer(ctx, limit.perBuyer, buyer);
   }
 
   /** One request from `userId` against `budget`, for a route that calls Stripe only sometimes. */

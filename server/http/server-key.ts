@@ -1,17 +1,10 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
-import type { Context, Middleware } from 'koa';
-import { AppError } from '../errors.ts';
+import type { Context } from 'koa';
 
-/** For the site owner's backend: `Authorization: Bearer <SERVER_API_KEY>`, compared in constant time. */
-export function requireServerKey(serverKey: string | undefined): Middleware {
-  const fromServer = serverKeyCheck(serverKey);
-  return async (ctx, next) => {
-    if (!fromServer(ctx)) throw new AppError('server_key_required');
-    await next();
-  };
-}
-
-/** Whether the request carries the server key; never true when none is configured. */
+/**
+ * Whether the request carries the site owner's server key (`Authorization: Bearer
+ * <SERVER_API_KEY>`, compared in constant time); never true when none is configured.
+ */
 export function serverKeyCheck(serverKey: string | undefined): (ctx: Context) => boolean {
   const expected = serverKey && sha256(serverKey);
   return (ctx) => {

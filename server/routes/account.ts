@@ -1,6 +1,5 @@
 // The buyer's subscription, billing portal and payment history; entitlements for the site's backend.
 import Router from '@koa/router';
-import type { Middleware } from 'koa';
 import type Stripe from 'stripe';
 import {
   isoFromUnix,
@@ -12,7 +11,7 @@ import {
   type SubscriptionSummary,
 } from '../../shared/index.ts';
 import { AppError } from '../errors.ts';
-import { parse } from '../http/validate.ts';
+import type { Mount } from '../http/mount.ts';
 import type { Storage } from '../storage/index.ts';
 import type { StoredSubscription } from '../storage/subscriptions.ts';
 
@@ -20,14 +19,12 @@ export function accountRoutes(deps: {
   stripe: Stripe;
   storage: Storage;
   appUrl: string;
-  requireUser: Middleware;
-  requireServerKey: Middleware;
+  mount: Mount;
 }): Router {
   const { storage } = deps;
   const router = new Router();
 
-  router.get(accountApi.getSubscription.path, deps.requireUser, (ctx) => {
-    const userId: string = ctx.state.userId;
+  deps.mount(router, accountApi.getSubscription, ({ userId }, ctx) => {
     const latest = storage.subscriptions.listForUser(userId)[0];
     ctx.body = {
       userId,
@@ -37,8 +34,8 @@ export function accountRoutes(deps: {
     } satisfies AccountResponse;
   });
 
-  router.post(accountApi.createPortalSession.path, deps.requireUser, async (ctx) => {
-    const customer = storage.customers.customerIdFor(ctx.state.userId);
+  deps.mount(router, accountApi.createPortalSession, async ({ userId }, ctx) => {
+    const customer = storage.customers.customerIdFor(userId);
     if (!customer) throw new AppError('no_customer');
     const session = await deps.stripe.billingPortal.sessions
       .create({ customer, return_url: `${deps.appUrl}/account` })
@@ -48,9 +45,7 @@ export function accountRoutes(deps: {
     ctx.body = { url: session.url };
   });
 
-  router.get(accountApi.listPayments.path, deps.requireUser, (ctx) => {
-    const userId: string = ctx.state.userId;
-    const query = parse(accountApi.listPayments.query, ctx.query);
+  deps.mount(router, accountApi.listPayments, ({ userId, query }, ctx) => {
     const after = query.starting_after
       ? storage.payments.findForUser(query.starting_after, userId)
       : undefined;
@@ -71,8 +66,8 @@ export function accountRoutes(deps: {
     } satisfies PaymentsResponse;
   });
 
-  router.get(accountApi.getEntitlement.path, deps.requireServerKey, (ctx) => {
-    const userId = ctx.params.userId!;
+  deps.mount(router, accountApi.getEntitlement, ({ params }, ctx) => {
+    const userId = params.userId!;
     ctx.body = { userId, entitlement: entitlementOf(storage, userId) };
   });
 

@@ -1,6 +1,5 @@
 // Seed 000: POST /payment/checkout and GET /payment/checkout/{id}.
 import Router from '@koa/router';
-import type { Middleware } from 'koa';
 import {
   genericApi,
   GenericMessages,
@@ -9,9 +8,8 @@ import {
   type CheckoutStateResponse,
 } from '../../shared/index.ts';
 import { AppError } from '../errors.ts';
-import { parse } from '../http/validate.ts';
 import { idempotencyKeyOf } from '../http/idempotency-key.ts';
-import type { RateLimiter } from '../http/rate-limit.ts';
+import type { Mount } from '../http/mount.ts';
 import { verifiedBuyer } from '../services/buyers.ts';
 import type { CheckoutService } from '../services/checkout.ts';
 import type { PriceBook } from '../services/catalog.ts';
@@ -21,17 +19,15 @@ export function genericRoutes(deps: {
   checkout: CheckoutService;
   status: CheckoutStatus;
   prices: PriceBook;
-  limiter: RateLimiter;
-  requireUser: Middleware;
+  mount: Mount;
 }): Router {
   const router = new Router();
 
-  router.post(genericApi.createCheckoutSession.path, deps.requireUser, async (ctx) => {
-    const params = parse(genericApi.createCheckoutSession.body, ctx.request.body);
+  deps.mount(router, genericApi.createCheckoutSession, async ({ body: params, userId }, ctx) => {
     const entry = deps.prices.entry(params.planId);
     if (!entry) throw new AppError('plan_unavailable');
     const session = await deps.checkout.create({
-      buyer: verifiedBuyer(ctx.state.userId),
+      buyer: verifiedBuyer(userId),
       entry,
       promotionCode: params.promotionCode,
       successUrl: params.successUrl,
@@ -49,14 +45,10 @@ export function genericRoutes(deps: {
     } satisfies CheckoutResponse;
   });
 
-  router.get(genericApi.getCheckoutSession.path, deps.requireUser, async (ctx) => {
-    const userId: string = ctx.state.userId;
-    // Only an open session is asked of Stripe, so only polling one spends the buyer's budget.
-    const state = await deps.status.forOwner(userId, ctx.params.id!, () =>
-      deps.limiter.takeForBuyer(ctx, 'checkout-status', userId),
-    );
+  deps.mount(router, genericApi.getCheckoutSession, async ({ params, userId, spendBudget }) => {
+    const state = await deps.status.forOwner(userId, params.id!, spendBudget);
     if (!state) throw new AppError('session_not_found');
-    ctx.body = {
+    return {
       success: true,
       data: state,
       message: GenericMessages.retrieved,

@@ -1,15 +1,10 @@
 // What the widget shows before a click: prices, and whether a promotion code will be taken.
 import Router from '@koa/router';
 import type { Context } from 'koa';
-import {
-  findCatalogEntry,
-  plansApi,
-  PromotionCode,
-  type PromotionCheck,
-} from '../../shared/index.ts';
+import { findCatalogEntry, plansApi, type PromotionCheck } from '../../shared/index.ts';
 import { AppError } from '../errors.ts';
 import { tokenFrom, type AccessTokens } from '../http/auth.ts';
-import { parse } from '../http/validate.ts';
+import type { Mount } from '../http/mount.ts';
 import { ownerIdOf, verifiedBuyer } from '../services/buyers.ts';
 import type { PriceBook } from '../services/catalog.ts';
 import { money, resolvePromotionCode, type AppliedPromotion } from '../services/promotions.ts';
@@ -21,6 +16,7 @@ import type { Storage } from '../storage/index.ts';
 type Verdict = { applied: AppliedPromotion } | { refused: string };
 
 export function planRoutes(deps: {
+  mount: Mount;
   prices: PriceBook;
   stripe: Stripe;
   storage: Storage;
@@ -33,7 +29,7 @@ export function planRoutes(deps: {
 
   // Anyone may read the prices; a signed-in buyer also learns whether they would get a trial,
   // in an answer no cache may share with another buyer.
-  router.get(plansApi.listPlans.path, async (ctx) => {
+  deps.mount(router, plansApi.listPlans, async (_input, ctx) => {
     const ownerId = await signedInOwner(ctx, deps.tokens);
     ctx.vary('Authorization');
     ctx.vary('Cookie');
@@ -46,9 +42,9 @@ export function planRoutes(deps: {
 
   // Anonymous by design (the widget asks before sign-in), so first-time-only codes are judged
   // for a new customer; checkout checks them again for the real buyer.
-  router.get(plansApi.checkPromotionCode.path, async (ctx) => {
-    const code = parse(PromotionCode, ctx.params.code);
-    const { plan, billing } = parse(plansApi.checkPromotionCode.query, ctx.query);
+  deps.mount(router, plansApi.checkPromotionCode, async ({ params, query }, ctx) => {
+    const { code } = params;
+    const { plan, billing } = query;
     const entry = findCatalogEntry(deps.prices.catalog, plan, billing);
     const price = entry && (await deps.prices.price(entry));
     if (!entry || !price) throw new AppError('plan_unavailable');

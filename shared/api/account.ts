@@ -86,22 +86,31 @@ export const accountApi = {
   getSubscription: endpoint({
     method: 'GET',
     path: '/api/subscription',
+    dialect: 'api',
+    auth: 'buyer',
     responses: { 200: AccountResponse, 401: ApiFailure },
   }),
   createPortalSession: endpoint({
     method: 'POST',
     path: PORTAL_PATH,
+    dialect: 'api',
+    auth: 'buyer',
+    rateLimit: { perAddress: true, perBuyer: 'billing-portal' },
     responses: { 200: PortalResponse, 401: ApiFailure, 404: ApiFailure, 500: ApiFailure },
   }),
   listPayments: endpoint({
     method: 'GET',
     path: '/api/payments',
+    dialect: 'api',
+    auth: 'buyer',
     query: PaymentsQuery,
     responses: { 200: PaymentsResponse, 400: ApiFailure, 401: ApiFailure },
   }),
   getEntitlement: endpoint({
     method: 'GET',
     path: '/api/entitlements/:userId',
+    dialect: 'api',
+    auth: 'server-key',
     responses: { 200: EntitlementResponse, 401: ApiFailure },
   }),
 };

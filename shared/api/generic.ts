@@ -69,12 +69,19 @@ export const genericApi = {
   createCheckoutSession: endpoint({
     method: 'POST',
     path: CHECKOUT_PATH,
+    dialect: 'generic',
+    auth: 'buyer',
+    rateLimit: { perAddress: true, perBuyer: 'checkout' },
     body: CreateCheckoutParams,
     responses: { 200: CheckoutResponse, ...failures },
   }),
   getCheckoutSession: endpoint({
     method: 'GET',
     path: CHECKOUT_SESSION_PATH,
+    dialect: 'generic',
+    auth: 'buyer',
+    // Only an open session is asked of Stripe, so only polling one spends the buyer's budget.
+    rateLimit: { perAddress: false, perBuyer: 'checkout-status', spent: 'stripe-call' },
     responses: { 200: CheckoutStateResponse, ...failures },
   }),
 };

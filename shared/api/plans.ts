@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { endpoint } from '../contract.ts';
 import { Billing, CheckoutMode, PlanName } from '../catalog.ts';
 import { PLANS_PATH, PROMOTION_CODE_PATH } from './paths.ts';
+import { PromotionCode } from '../promotion-code.ts';
 import { ApiFailure } from '../errors.ts';
 
 export const PlanPrice = z.object({
@@ -52,11 +53,18 @@ export const plansApi = {
   listPlans: endpoint({
     method: 'GET',
     path: PLANS_PATH,
+    dialect: 'api',
+    auth: 'none',
     responses: { 200: PlansResponse, 500: ApiFailure },
   }),
   checkPromotionCode: endpoint({
     method: 'GET',
     path: PROMOTION_CODE_PATH,
+    dialect: 'api',
+    // Anonymous by design: the widget asks before sign-in. Limited, or codes could be guessed.
+    auth: 'none',
+    rateLimit: { perAddress: true, perBuyer: 'promotion-code' },
+    params: z.object({ code: PromotionCode }),
     query: PromotionCheckQuery,
     responses: { 200: PromotionCheck, 400: ApiFailure, 404: ApiFailure, 500: ApiFailure },
   }),

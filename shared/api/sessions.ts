@@ -26,6 +26,10 @@ export const sessionsApi = {
   createCheckoutSession: endpoint({
     method: 'POST',
     path: '/api/create-checkout-session',
+    dialect: 'sessions',
+    auth: 'named-buyer',
+    // Anyone can name any user here, so those buyers spend a budget of their own.
+    rateLimit: { perAddress: true, perBuyer: 'named-checkout' },
     body: CreateSessionBody,
     responses: {
       200: SessionCreated,

@@ -27,6 +27,9 @@ export const subscriptionApi = {
   createCheckout: endpoint({
     method: 'POST',
     path: '/api/subscription/create-checkout',
+    dialect: 'api',
+    auth: 'buyer',
+    rateLimit: { perAddress: true, perBuyer: 'checkout' },
     body: SubscriptionCheckoutBody,
     responses: {
       200: SubscriptionCheckoutCreated,

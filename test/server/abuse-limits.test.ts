@@ -20,7 +20,13 @@ import { LocalStripeControl } from '@tilldrop/local-stripe/control-client';
 import { startLocalStripe, type LocalStripe } from '@tilldrop/local-stripe';
 import { startServer } from '../../server/runtime.ts';
 import { ReadCache } from '../../server/stripe/read-cache.ts';
-import { ApiFailure, GenericFailure, SessionFailure } from '../../shared/index.ts';
+import {
+  ApiFailure,
+  GenericFailure,
+  plansApi,
+  SessionFailure,
+  sessionsApi,
+} from '../../shared/index.ts';
 import { request, stackEnv, startStack, TEST_AUTH_SECRET, type Stack } from '../support/stack.ts';
 
 const tokens = new AccessTokens(TEST_AUTH_SECRET);
@@ -126,20 +132,22 @@ function manualClock() {
 }
 
 /**
- * The limiter on a real Koa server, behind the real error handler and body parser; the routes
- * answer at once, since only what the limiter keeps is under test.
+ * The limiter on a real Koa server, behind the real error handler and body parser, spending what
+ * the real contracts say; the routes answer at once, since only what the limiter keeps is under
+ * test.
  */
 async function limitedServer(limits: RateLimits, clock?: Clock) {
   const limiter = new RateLimiter(limits, clock);
   const app = new Koa();
   app.use(errorHandler());
   app.use(jsonBody());
-  app.use(limiter.middleware(tokens));
   const router = new Router();
-  router.get('/api/promotion-codes/:code', (ctx) => {
+  router.get(plansApi.checkPromotionCode.path, async (ctx) => {
+    await limiter.spend(ctx, plansApi.checkPromotionCode, tokens);
     ctx.body = { ok: true };
   });
-  router.post('/api/create-checkout-session', (ctx) => {
+  router.post(sessionsApi.createCheckoutSession.path, async (ctx) => {
+    await limiter.spend(ctx, sessionsApi.createCheckoutSession, tokens);
     ctx.body = { sessionId: 'cs_test_unused' };
   });
   app.use(router.routes());

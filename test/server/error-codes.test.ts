@@ -2,32 +2,19 @@
 // envelope of the route's dialect: clients act on the code, never on the words.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { dialectFor } from '../../server/http/dialects.ts';
 import {
-  accountApi,
   ApiFailure,
   codeOfMessage,
+  dialectOfPath,
+  ENDPOINTS,
   ERRORS,
-  genericApi,
   GenericFailure,
   messageOf,
-  plansApi,
   SessionFailure,
-  sessionsApi,
-  subscriptionApi,
   type Dialect,
-  type Endpoint,
   type ErrorCode,
 } from '../../shared/index.ts';
 import { request, startStack, type JsonResponse, type Stack } from '../support/stack.ts';
-
-const ENDPOINTS: Endpoint[] = [
-  genericApi,
-  sessionsApi,
-  subscriptionApi,
-  plansApi,
-  accountApi,
-].flatMap((api) => Object.values(api));
 
 const ENVELOPES = {
   generic: GenericFailure.strict(),
@@ -50,7 +37,7 @@ describe('error codes', () => {
 
   /** The answer is its dialect's envelope, strictly, with `code` the one expected. */
   function assertCoded(response: JsonResponse, path: string, code: ErrorCode, what: string) {
-    const dialect = dialectFor(path);
+    const dialect = dialectOfPath(path);
     const where = `${what}: ${response.status} ${JSON.stringify(response.body)}`;
     assert.ok(ENVELOPES[dialect].safeParse(response.body).success, `${dialect} envelope? ${where}`);
     assert.equal(response.body.code, code, where);
@@ -87,7 +74,7 @@ describe('error codes', () => {
         body: endpoint.method === 'POST' ? { planId: 7, plan: 7, userId: 7 } : undefined,
       });
       if (response.status < 400) continue;
-      const dialect = dialectFor(path);
+      const { dialect } = endpoint;
       assert.ok(ENVELOPES[dialect].safeParse(response.body).success, `${endpoint.method} ${path}`);
       assert.ok(
         CODES.includes(response.body.code),

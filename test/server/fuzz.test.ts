@@ -6,13 +6,13 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import fc from 'fast-check';
 import { z } from 'zod';
-import { dialectFor } from '../../server/http/dialects.ts';
 import { defaultCatalog } from '../../server/services/catalog.ts';
 import {
   ApiFailure,
   CheckoutResponse,
   CreateCheckoutParams,
   CreateSessionBody,
+  dialectOfPath,
   GenericFailure,
   PaymentsQuery,
   PromotionCheck,
@@ -106,7 +106,7 @@ describe('fuzzing every public route', () => {
       if (method !== 'HEAD') {
         assert.match(String(response.headers['content-type']), /^application\/json/, where);
         json = JSON.parse(response.text);
-        const dialect = dialectFor(new URL(path, 'http://x').pathname);
+        const dialect = dialectOfPath(new URL(path, 'http://x').pathname);
         assert.ok(
           ENVELOPES[dialect].safeParse(json).success,
           `not the ${dialect} envelope: ${where}`,

@@ -9,7 +9,7 @@ import { AccessTokens } from '../../server/http/auth.ts';
 import { allowedOriginCheck, corsFor } from '../../server/http/cors.ts';
 import { errorHandler } from '../../server/http/error-handler.ts';
 import { addressKey, RateLimiter, type Clock } from '../../server/http/rate-limit.ts';
-import { ApiFailure, GenericFailure, SessionFailure } from '../../shared/index.ts';
+import { ApiFailure, GenericFailure, plansApi, SessionFailure } from '../../shared/index.ts';
 import { deliver, makeEvent } from '../support/events.ts';
 import {
   secretsIn,
@@ -398,9 +398,9 @@ describe('rate limit mechanics', () => {
     const limiter = new RateLimiter({ perUser: 100, perAddress: 2, trustedProxyHops: 0 }, clock);
     const app = new Koa();
     app.use(errorHandler());
-    app.use(limiter.middleware(tokens));
     const router = new Router();
-    router.get('/api/promotion-codes/:code', (ctx) => {
+    router.get(plansApi.checkPromotionCode.path, async (ctx) => {
+      await limiter.spend(ctx, plansApi.checkPromotionCode, tokens);
       ctx.body = { ok: true };
     });
     app.use(router.routes());
