@@ -6,6 +6,7 @@ import type {
   CreateCheckoutParams,
 } from '../shared/api/generic.ts';
 import type { PlanPrice, PromotionCheck } from '../shared/api/plans.ts';
+import type { ErrorCode } from '../shared/errors.ts';
 import {
   CHECKOUT_PATH,
   CHECKOUT_SESSION_PATH,
@@ -38,6 +39,8 @@ export interface Failure {
   success: false;
   status: number;
   message: string;
+  /** What went wrong, for code to act on (shared/errors.ts); absent when no documented answer came. */
+  code?: ErrorCode | undefined;
 }
 
 /** Thrown by the read helpers; the generic API functions return a `Failure` instead. */
@@ -45,6 +48,7 @@ export class RequestFailure extends Error {
   constructor(
     readonly status: number,
     message: string,
+    readonly code?: ErrorCode,
   ) {
     super(message);
   }
@@ -179,7 +183,7 @@ async function send(
   const message = fits(json, { message: 'string' })
     ? (json.message as string)
     : `Unexpected answer (HTTP ${status})`;
-  throw new RequestFailure(status, message);
+  throw new RequestFailure(status, message, (json as Json | null)?.code as ErrorCode | undefined);
 }
 
 /** The documented success envelope, whose `data` passes `check`. */
@@ -192,7 +196,8 @@ async function generic<T>(answer: Promise<Json>): Promise<T | Failure> {
     return (await answer) as T;
   } catch (error) {
     if (!(error instanceof RequestFailure)) throw error;
-    return { success: false, status: error.status, message: error.message };
+    // Its own fields are `status` and `code`; an Error's `message` is not enumerable.
+    return { success: false, ...error, message: error.message };
   }
 }
 

@@ -102,6 +102,6 @@ export class DepartureController implements ReactiveController {
       return { url: response.data.checkoutUrl, sessionId: response.data.checkoutId };
     }
     if (response.status) this.#attempt = undefined;
-    throw explain('checkout', response, !!promotionCode);
+    throw explain('checkout', response);
   }
 }

@@ -1,3 +1,5 @@
+import type { ErrorCode } from '../shared/errors.ts';
+
 /** Why a checkout could not start, for pages that react to `checkout-error`. */
 export type FailureCode =
   | 'network'
@@ -21,10 +23,14 @@ export class CheckoutFailure extends Error {
   }
 }
 
-/** What the server answered: its HTTP status (0 when it could not be reached) and its message. */
+/**
+ * What the server answered: its HTTP status (0 when it could not be reached), its message, and
+ * its code from shared/errors.ts (absent when no documented answer came).
+ */
 export interface ServerFailure {
   status: number;
   message: string;
+  code?: ErrorCode | undefined;
 }
 
 export type Errand = 'checkout' | 'portal';
@@ -39,20 +45,15 @@ export const warn = (...words: unknown[]) => console.warn('Tilldrop:', ...words)
 
 /**
  * Turns the server's failure into words a buyer understands: the one place that reads what the
- * server said went wrong. The server's own words are kept only where they are written for buyers
- * (a refused code, an existing subscription); the rest go to the console for the site owner.
+ * server said went wrong, by its status and code, never by its words. The server's own words are
+ * kept only where they are written for buyers (a refused code, an existing subscription); the
+ * rest go to the console for the site owner.
  */
-export function explain(
-  errand: Errand,
-  { status, message }: ServerFailure,
-  sentPromotionCode = false,
-): CheckoutFailure {
+export function explain(errand: Errand, { status, message, code }: ServerFailure): CheckoutFailure {
   warn(`the ${errand} request failed (${status || 'no answer'}): ${message}`);
   const fail = (code: FailureCode, words = message) => new CheckoutFailure(code, words, status);
   if (status === 409) return fail('already-subscribed');
-  if (status === 400 && sentPromotionCode && /promotion code/i.test(message)) {
-    return fail('promotion-code-refused');
-  }
+  if (code === 'promotion_code_invalid') return fail('promotion-code-refused');
   if (!status) return fail('network', 'Could not connect. Please try again.');
   if (status === 401) return fail('authentication-required', 'Please sign in first.');
   if (status === 404) return fail('not-found', unavailable[errand]);

@@ -67,11 +67,29 @@ describe('the typed client, without the element', () => {
       success: false,
       status: 404,
       message: 'Plan not found or inactive',
+      code: 'plan_unavailable',
     });
     expect(signedOut).to.deep.equal({
       success: false,
       status: 401,
       message: 'Authentication required',
+      code: 'authentication_required',
+    });
+  });
+
+  it("reports the server's code when it refuses a promotion code", async () => {
+    const token = await tokenFor(newUserId());
+
+    const refused = await createCheckoutSession(
+      { planId: 'plan_professional', promotionCode: 'EXPIRED10' },
+      { api, token },
+    );
+
+    expect(refused).to.deep.equal({
+      success: false,
+      status: 400,
+      message: 'Promotion code EXPIRED10 has expired',
+      code: 'promotion_code_invalid',
     });
   });
 
@@ -94,6 +112,7 @@ describe('the typed client, without the element', () => {
       success: false,
       status: 0,
       message: 'No answer from the server',
+      code: undefined,
     });
   });
 });
