@@ -42,7 +42,12 @@ export interface AppDeps {
 
 /** Builds the Koa application; it never listens, so tests can mount `app.callback()` anywhere. */
 export function createApp({ config, stripe, storage, logger, shutdown }: AppDeps): Koa {
-  const { prices, checkout, status, webhooks } = createServices(stripe, storage, config, logger);
+  const { account, prices, checkout, status, webhooks } = createServices(
+    stripe,
+    storage,
+    config,
+    logger,
+  );
   const tokens = new AccessTokens(config.authSecret, config.accessTokens);
   const isAllowedOrigin = allowedOriginCheck([
     new URL(config.appUrl).origin,
@@ -57,12 +62,7 @@ export function createApp({ config, stripe, storage, logger, shutdown }: AppDeps
     sessionRoutes({ mount, checkout, prices }),
     subscriptionRoutes({ checkout, prices, mount }),
     planRoutes({ mount, prices, stripe, storage, tokens }),
-    accountRoutes({
-      stripe,
-      storage,
-      appUrl: config.appUrl,
-      mount,
-    }),
+    accountRoutes({ mount, account }),
     ...(config.extraRoutes ?? []),
   ];
 

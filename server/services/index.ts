@@ -2,6 +2,7 @@ import pino, { type Logger } from 'pino';
 import type Stripe from 'stripe';
 import type { Catalog } from '../../shared/index.ts';
 import type { Storage } from '../storage/index.ts';
+import { AccountService } from './account.ts';
 import { PriceBook } from './catalog.ts';
 import { CheckoutService } from './checkout.ts';
 import { CheckoutStatus } from './checkout-status.ts';
@@ -32,6 +33,7 @@ export function createServices(
   const prices = new PriceBook(stripe, config.catalog, config.priceIds);
   const fulfilment = new Fulfilment({ stripe, storage, prices, logger });
   return {
+    account: new AccountService({ stripe, storage, appUrl: config.appUrl }),
     prices,
     fulfilment,
     checkout: new CheckoutService({

@@ -1,0 +1,116 @@
+// What a buyer has, what they paid and where they manage it, as the account endpoints answer it.
+import type Stripe from 'stripe';
+import {
+  isoFromUnix,
+  type AccountResponse,
+  type Entitlement,
+  type PaymentAction,
+  type PaymentsResponse,
+  type SubscriptionSummary,
+} from '../../shared/index.ts';
+import { AppError } from '../errors.ts';
+import type { Storage } from '../storage/index.ts';
+import type { StoredSubscription } from '../storage/subscriptions.ts';
+
+/** Subscriptions that will never bill again: nothing is left for the buyer to confirm. */
+const ENDED = new Set(['canceled', 'incomplete_expired']);
+
+export class AccountService {
+  constructor(
+    private readonly deps: {
+      stripe: Stripe;
+      storage: Storage;
+      /** The buyer comes back to `${appUrl}/account` from the billing portal. */
+      appUrl: string;
+    },
+  ) {}
+
+  summary(userId: string): AccountResponse {
+    const { storage } = this.deps;
+    const latest = storage.subscriptions.listForUser(userId)[0];
+    const live = latest && !ENDED.has(latest.status);
+    return {
+      userId,
+      entitlement: this.entitlement(userId),
+      subscription: latest ? summarize(latest) : null,
+      paymentAction: live ? this.#paymentAction(userId) : null,
+    };
+  }
+
+  /** What the user may use now; for the buyer, and for the site's backend. */
+  entitlement(userId: string): Entitlement | null {
+    const { storage } = this.deps;
+    const row = storage.entitlements.get(userId);
+    return row
+      ? ({
+          plan: row.plan,
+          billing: row.billing,
+          source: row.source,
+          status: row.status,
+        } as Entitlement)
+      : null;
+  }
+
+  /** Newest first, `limit` a page, after the payment `startingAfter` names (the buyer's own). */
+  payments(userId: string, page: { limit: number; starting_after?: string }): PaymentsResponse {
+    const { storage } = this.deps;
+    const after = page.starting_after
+      ? storage.payments.findForUser(page.starting_after, userId)
+      : undefined;
+    if (page.starting_after && !after) throw new AppError('payment_not_found');
+    const rows = storage.payments.list(userId, page.limit + 1, after);
+    return {
+      data: rows.slice(0, page.limit).map((row) => ({
+        id: row.id,
+        kind: row.kind,
+        description: row.description,
+        amount: row.amount,
+        currency: row.currency,
+        status: row.status,
+        createdAt: isoFromUnix(row.created),
+        receiptUrl: row.receipt_url,
+      })),
+      hasMore: rows.length > page.limit,
+    };
+  }
+
+  /** A Stripe billing portal session for the buyer's customer. */
+  async portalUrl(userId: string): Promise<string> {
+    const { stripe, storage, appUrl } = this.deps;
+    const customer = storage.customers.customerIdFor(userId);
+    if (!customer) throw new AppError('no_customer');
+    const session = await stripe.billingPortal.sessions
+      .create({ customer, return_url: `${appUrl}/account` })
+      .catch((cause: unknown) => {
+        throw new AppError('portal_failed', undefined, { cause });
+      });
+    return session.url;
+  }
+
+  #paymentAction(userId: string): PaymentAction | null {
+    const invoice = this.deps.storage.payments.awaitingBuyer(userId);
+    return invoice?.receipt_url ? { type: 'confirm_payment', url: invoice.receipt_url } : null;
+  }
+}
+
+function summarize(row: StoredSubscription): SubscriptionSummary {
+  const periodEnd = row.current_period_end === null ? null : isoFromUnix(row.current_period_end);
+  // A paused subscription bills no more periods until it is resumed.
+  const ending = row.cancel_at_period_end === 1 || row.status === 'canceled';
+  const renews = !ending && row.status !== 'paused';
+  return {
+    id: row.id,
+    plan: row.plan as SubscriptionSummary['plan'],
+    billing: row.billing as SubscriptionSummary['billing'],
+    status: row.status as SubscriptionSummary['status'],
+    cancelAtPeriodEnd: row.cancel_at_period_end === 1,
+    currentPeriodEnd: periodEnd,
+    renewsAt: renews ? periodEnd : null,
+    endsAt:
+      row.status === 'canceled' && row.ended_at !== null
+        ? isoFromUnix(row.ended_at)
+        : ending
+          ? periodEnd
+          : null,
+  };
+}
