@@ -78,6 +78,11 @@ const envSchema = (production: boolean) =>
         ),
       production,
     ),
+    // Stripe's API cannot make an account's default portal configuration (only saving the portal
+    // settings in the Dashboard does), so on an account without one every session names this.
+    STRIPE_PORTAL_CONFIGURATION_ID: optional(
+      z.string().regex(/^bpc_\w+$/, 'must be a billing portal configuration id (bpc_…)'),
+    ),
     // Another Stripe-compatible API (the local Stripe in its own process); api.stripe.com when unset.
     STRIPE_API_URL: optional(
       z

@@ -171,6 +171,7 @@ export async function startServer(env: Env, options: StartOptions = {}): Promise
       httpsReturnUrls: env.NODE_ENV === 'production',
       catalog: env.catalog,
       priceIds: env.priceIds,
+      portalConfiguration: env.STRIPE_PORTAL_CONFIGURATION_ID,
       widgetDir: fileURLToPath(new URL('../dist/', import.meta.url)),
       rateLimits: {
         perUser: env.RATE_LIMIT_PER_MINUTE,

@@ -22,6 +22,8 @@ export class AccountService {
       storage: Storage;
       /** The buyer comes back to `${appUrl}/account` from the billing portal. */
       appUrl: string;
+      /** STRIPE_PORTAL_CONFIGURATION_ID; without it, the account's default configuration. */
+      portalConfiguration?: string | undefined;
     },
   ) {}
 
@@ -76,11 +78,15 @@ export class AccountService {
 
   /** A Stripe billing portal session for the buyer's customer. */
   async portalUrl(userId: string): Promise<string> {
-    const { stripe, storage, appUrl } = this.deps;
+    const { stripe, storage, appUrl, portalConfiguration } = this.deps;
     const customer = storage.customers.customerIdFor(userId);
     if (!customer) throw new AppError('no_customer');
     const session = await stripe.billingPortal.sessions
-      .create({ customer, return_url: `${appUrl}/account` })
+      .create({
+        customer,
+        return_url: `${appUrl}/account`,
+        ...(portalConfiguration && { configuration: portalConfiguration }),
+      })
       .catch((cause: unknown) => {
         throw new AppError('portal_failed', undefined, { cause });
       });

@@ -18,6 +18,8 @@ export interface ServiceConfig {
   webhookSecrets: readonly string[];
   /** Success and cancel URLs must be https: on in production. */
   httpsReturnUrls?: boolean;
+  /** STRIPE_PORTAL_CONFIGURATION_ID: what billing portal sessions open with (`bpc_…`). */
+  portalConfiguration?: string;
 }
 
 /**
@@ -33,7 +35,12 @@ export function createServices(
   const prices = new PriceBook(stripe, config.catalog, config.priceIds);
   const fulfilment = new Fulfilment({ stripe, storage, prices, logger });
   return {
-    account: new AccountService({ stripe, storage, appUrl: config.appUrl }),
+    account: new AccountService({
+      stripe,
+      storage,
+      appUrl: config.appUrl,
+      portalConfiguration: config.portalConfiguration,
+    }),
     prices,
     fulfilment,
     checkout: new CheckoutService({
