@@ -113,6 +113,7 @@ export function productionEnv(options: {
     AUTH_SECRET: options.authSecret ?? randomBytes(32).toString('base64url'),
     STRIPE_SECRET_KEY: options.stripe.secretKey,
     STRIPE_WEBHOOK_SECRET: options.stripe.webhookSecret,
+    STRIPE_PUBLISHABLE_KEY: 'pk_test_local',
     STRIPE_API_URL: options.stripe.url,
     LOG_LEVEL: 'silent',
     // All the load comes from one loopback address; the per-address limit would refuse it. The

@@ -11,7 +11,9 @@ import { mounter } from './http/mount.ts';
 import { RateLimiter, type RateLimits } from './http/rate-limit.ts';
 import { requestLog } from './http/request-log.ts';
 import { securityHeaders } from './http/security-headers.ts';
+import type { CheckoutConfig } from '../shared/index.ts';
 import { accountRoutes } from './routes/account.ts';
+import { checkoutConfigRoutes } from './routes/checkout-config.ts';
 import { genericRoutes } from './routes/generic.ts';
 import { planRoutes } from './routes/plans.ts';
 import { sessionRoutes } from './routes/sessions.ts';
@@ -27,6 +29,8 @@ export interface AppConfig extends ServiceConfig {
   serverApiKey: string | undefined;
   widgetDir: string;
   rateLimits: RateLimits;
+  /** What the widget opens an embedded checkout with; without it, only the redirect is offered. */
+  checkoutConfig?: CheckoutConfig;
   /** Extra routes mounted last, e.g. the demo pages. */
   extraRoutes?: Router[];
 }
@@ -62,6 +66,7 @@ export function createApp({ config, stripe, storage, logger, shutdown }: AppDeps
     sessionRoutes({ mount, checkout, prices }),
     subscriptionRoutes({ checkout, prices, mount }),
     planRoutes({ mount, prices, stripe, storage, tokens }),
+    checkoutConfigRoutes({ mount, config: config.checkoutConfig ?? { publishableKey: null } }),
     accountRoutes({ mount, account }),
     ...(config.extraRoutes ?? []),
   ];

@@ -78,6 +78,13 @@ const envSchema = (production: boolean) =>
         ),
       production,
     ),
+    // What Stripe.js is called with for embedded checkout; the bundled local Stripe has its own.
+    STRIPE_PUBLISHABLE_KEY: requiredInProduction(
+      z
+        .string()
+        .regex(/^pk_(test|live)_\w+$/, 'must be a Stripe publishable key (pk_test_… or pk_live_…)'),
+      production,
+    ),
     // Stripe's API cannot make an account's default portal configuration (only saving the portal
     // settings in the Dashboard does), so on an account without one every session names this.
     STRIPE_PORTAL_CONFIGURATION_ID: optional(

@@ -173,6 +173,10 @@ export async function startServer(env: Env, options: StartOptions = {}): Promise
       priceIds: env.priceIds,
       portalConfiguration: env.STRIPE_PORTAL_CONFIGURATION_ID,
       widgetDir: fileURLToPath(new URL('../dist/', import.meta.url)),
+      // The local Stripe takes only its own key, and serves its own Stripe.js.
+      checkoutConfig: localStripe
+        ? { publishableKey: localStripe.publishableKey, stripeJsUrl: localStripe.stripeJsUrl }
+        : { publishableKey: env.STRIPE_PUBLISHABLE_KEY ?? null },
       rateLimits: {
         perUser: env.RATE_LIMIT_PER_MINUTE,
         perAddress: env.RATE_LIMIT_PER_IP_PER_MINUTE ?? 10 * env.RATE_LIMIT_PER_MINUTE,

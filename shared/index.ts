@@ -9,3 +9,4 @@ export * from './api/plans.ts';
 export * from './api/account.ts';
 export * from './api/paths.ts';
 export * from './api/endpoints.ts';
+export * from './api/checkout-config.ts';

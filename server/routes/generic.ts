@@ -6,6 +6,7 @@ import {
   isoFromUnix,
   type CheckoutResponse,
   type CheckoutStateResponse,
+  type EmbeddedCheckoutResponse,
 } from '../../shared/index.ts';
 import { AppError } from '../errors.ts';
 import { idempotencyKeyOf } from '../http/idempotency-key.ts';
@@ -33,16 +34,14 @@ export function genericRoutes(deps: {
       successUrl: params.successUrl,
       cancelUrl: params.cancelUrl,
       idempotencyKey: idempotencyKeyOf(ctx),
+      uiMode: params.uiMode,
     });
-    ctx.body = {
-      success: true,
-      data: {
-        checkoutUrl: session.url!,
-        checkoutId: session.id,
-        expiresAt: isoFromUnix(session.expires_at),
-      },
-      message: GenericMessages.created,
-    } satisfies CheckoutResponse;
+    const created = { checkoutId: session.id, expiresAt: isoFromUnix(session.expires_at) };
+    const data: (CheckoutResponse | EmbeddedCheckoutResponse)['data'] =
+      session.ui_mode === 'embedded'
+        ? { ...created, checkoutUrl: null, clientSecret: session.client_secret! }
+        : { ...created, checkoutUrl: session.url! };
+    ctx.body = { success: true, data, message: GenericMessages.created };
   });
 
   deps.mount(router, genericApi.getCheckoutSession, async ({ params, userId, spendBudget }) => {

@@ -4,6 +4,7 @@ import {
   findCatalogEntry,
   subscriptionApi,
   SubscriptionMessages,
+  type EmbeddedSubscriptionCheckoutCreated,
   type SubscriptionCheckoutCreated,
 } from '../../shared/index.ts';
 import { AppError } from '../errors.ts';
@@ -28,12 +29,15 @@ export function subscriptionRoutes(deps: {
       entry,
       promotionCode: body.promotionCode,
       idempotencyKey: idempotencyKeyOf(ctx),
+      uiMode: body.uiMode,
     });
     ctx.body = {
       sessionId: session.id,
-      url: session.url!,
+      ...(session.ui_mode === 'embedded'
+        ? { clientSecret: session.client_secret! }
+        : { url: session.url! }),
       message: SubscriptionMessages.created,
-    } satisfies SubscriptionCheckoutCreated;
+    } satisfies SubscriptionCheckoutCreated | EmbeddedSubscriptionCheckoutCreated;
   });
 
   return router;

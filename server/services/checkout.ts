@@ -3,7 +3,7 @@ import type Stripe from 'stripe';
 import type { CatalogEntry } from '../../shared/index.ts';
 import { AppError } from '../errors.ts';
 import { nowSeconds, type Storage } from '../storage/index.ts';
-import type { StoredSession } from '../storage/checkout-sessions.ts';
+import type { StoredSession, UiMode } from '../storage/checkout-sessions.ts';
 import type { PriceBook } from './catalog.ts';
 import { resolvePromotionCode } from './promotions.ts';
 import { ensureCustomer } from './customers.ts';
@@ -20,6 +20,8 @@ export interface CheckoutRequest {
   cancelUrl?: string;
   /** The client's Idempotency-Key header: the same key returns the same session. */
   idempotencyKey?: string;
+  /** `embedded`: paid in the merchant's page through Stripe.js; `hosted` (default): on Stripe's. */
+  uiMode?: UiMode;
 }
 
 export interface CheckoutDeps {
@@ -64,13 +66,13 @@ export class CheckoutService {
 
   async #create(request: CheckoutRequest): Promise<StoredSession> {
     const { stripe, storage, prices } = this.deps;
-    const { buyer, entry } = request;
+    const { buyer, entry, uiMode = 'hosted' } = request;
     const ownerId = ownerIdOf(buyer);
     const idempotencyKey = request.idempotencyKey && digest(request.idempotencyKey);
     this.#guardEntitlement(buyer, entry);
     const earlier =
       idempotencyKey && storage.sessions.findByIdempotencyKey(ownerId, idempotencyKey);
-    if (earlier) return replay(earlier, entry);
+    if (earlier) return replay(earlier, entry, uiMode);
     const successUrl = this.#returnUrl(
       request.successUrl,
       'successUrl',
@@ -91,6 +93,7 @@ export class CheckoutService {
       promotionCode: request.promotionCode ?? null,
       successUrl,
       cancelUrl,
+      uiMode,
       after: nowSeconds() + REUSE_MARGIN_SECONDS,
     });
     if (reusable) return reusable;
@@ -131,8 +134,15 @@ export class CheckoutService {
           // billing only), so codes come through the widget or the API, are judged, and are sent here.
           ...(promotion && { discounts: [{ promotion_code: promotion.id }] }),
           allowed_payment_method_types: ['card'],
-          success_url: successUrl,
-          cancel_url: cancelUrl,
+          ...(uiMode === 'embedded'
+            ? {
+                // Stripe.js calls onComplete in the page instead, unless a payment method must
+                // leave it (a bank redirect); then the buyer comes back to the success URL.
+                ui_mode: 'embedded_page' as const,
+                return_url: successUrl,
+                redirect_on_completion: 'if_required' as const,
+              }
+            : { success_url: successUrl, cancel_url: cancelUrl }),
           // No expires_at: Stripe's default is the 24 hours we want, measured on Stripe's own clock.
         },
         {
@@ -151,6 +161,8 @@ export class CheckoutService {
       status: 'open',
       payment_status: session.payment_status,
       url: session.url,
+      ui_mode: uiMode,
+      client_secret: session.client_secret,
       promotion_code: request.promotionCode ?? null,
       promotion_code_id: promotion?.id ?? null,
       idempotency_key: idempotencyKey || null,
@@ -213,9 +225,10 @@ export class CheckoutService {
 }
 
 /** A retried request returns its session only while that session can still be paid. */
-function replay(earlier: StoredSession, entry: CatalogEntry): StoredSession {
+function replay(earlier: StoredSession, entry: CatalogEntry, uiMode: UiMode): StoredSession {
   if (earlier.catalog_id !== entry.id) throw new AppError('idempotency_key_reused');
-  if (earlier.status !== 'open' || !earlier.url) {
+  if (earlier.ui_mode !== uiMode) throw new AppError('idempotency_key_ui_mode');
+  if (earlier.status !== 'open' || !(earlier.url ?? earlier.client_secret)) {
     throw new AppError('idempotency_key_closed');
   }
   return earlier;

@@ -30,15 +30,22 @@ export interface StoredSession {
    */
   success_url?: string | null;
   cancel_url?: string | null;
+  /** Where the buyer pays: on Stripe's page (`url`) or in the merchant's (`client_secret`). */
+  ui_mode?: UiMode;
+  /** An open embedded session's client secret, for Stripe.js; gone once the session closes, as `url` is. */
+  client_secret?: string | null;
 }
 
-/** What a reused session must have been made for: the same plan, code and return URLs. */
+export type UiMode = 'hosted' | 'embedded';
+
+/** What a reused session must have been made for: the same plan, code, return URLs and ui mode. */
 export interface ReuseQuery {
   userId: string;
   catalogId: string;
   promotionCode: string | null;
   successUrl: string;
   cancelUrl: string;
+  uiMode: UiMode;
   /** The session must stay open past this time. */
   after: number;
 }
@@ -52,11 +59,11 @@ export function checkoutSessionStore(db: Db) {
     `INSERT INTO checkout_sessions
        (id, user_id, catalog_id, mode, status, payment_status, url, promotion_code, idempotency_key,
         expires_at, created_at, fulfilled_at, currency, amount_subtotal, amount_total, plan, billing,
-        price_id, price_amount, promotion_code_id, success_url, cancel_url)
+        price_id, price_amount, promotion_code_id, success_url, cancel_url, ui_mode, client_secret)
      VALUES
        (@id, @user_id, @catalog_id, @mode, @status, @payment_status, @url, @promotion_code, @idempotency_key,
         @expires_at, @created_at, @fulfilled_at, @currency, @amount_subtotal, @amount_total, @plan, @billing,
-        @price_id, @price_amount, @promotion_code_id, @success_url, @cancel_url)
+        @price_id, @price_amount, @promotion_code_id, @success_url, @cancel_url, @ui_mode, @client_secret)
      ON CONFLICT (id) DO NOTHING`,
   );
   const byId = db.prepare<[string], StoredSession>('SELECT * FROM checkout_sessions WHERE id = ?');
@@ -70,19 +77,22 @@ export function checkoutSessionStore(db: Db) {
     `SELECT * FROM checkout_sessions
      WHERE user_id = @userId AND catalog_id = @catalogId AND status = 'open'
        AND promotion_code IS @promotionCode AND success_url = @successUrl
-       AND cancel_url = @cancelUrl AND expires_at > @after
+       AND cancel_url = @cancelUrl AND ui_mode = @uiMode AND expires_at > @after
      ORDER BY created_at DESC LIMIT 1`,
   );
   const setStatus = db.prepare<{ id: string; status: string; paymentStatus: string }>(
     `UPDATE checkout_sessions SET status = @status, payment_status = @paymentStatus,
-       url = CASE WHEN @status = 'open' THEN url ELSE NULL END
+       url = CASE WHEN @status = 'open' THEN url ELSE NULL END,
+       client_secret = CASE WHEN @status = 'open' THEN client_secret ELSE NULL END
      WHERE id = @id AND status = 'open'`,
   );
   const closeAllOpen = db.prepare(
-    `UPDATE checkout_sessions SET status = 'expired', url = NULL WHERE status = 'open'`,
+    `UPDATE checkout_sessions SET status = 'expired', url = NULL, client_secret = NULL
+     WHERE status = 'open'`,
   );
   const markFulfilled = db.prepare<{ id: string; now: number } & FulfilledAs>(
     `UPDATE checkout_sessions SET fulfilled_at = @now, status = 'complete', url = NULL,
+       client_secret = NULL,
        payment_status = @payment_status,
        currency = @currency, amount_subtotal = @amount_subtotal, amount_total = @amount_total
      WHERE id = @id AND fulfilled_at IS NULL`,
@@ -90,7 +100,13 @@ export function checkoutSessionStore(db: Db) {
 
   return {
     insert: (session: StoredSession) =>
-      insert.run({ success_url: null, cancel_url: null, ...session }),
+      insert.run({
+        success_url: null,
+        cancel_url: null,
+        ui_mode: 'hosted',
+        client_secret: null,
+        ...session,
+      }),
     find: (id: string) => byId.get(id),
     openFor: (userId: string) => allOpen.all(userId),
     findByIdempotencyKey: (userId: string, key: string) => byIdempotencyKey.get(userId, key),

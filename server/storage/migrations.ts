@@ -171,4 +171,11 @@ export const migrations: readonly string[] = [
     PRIMARY KEY (account_id, livemode, stripe_customer_id)
   );
   `,
+  /* 9 */ `
+  -- Embedded checkout: a session opened in the merchant's page by its client secret rather than at
+  -- a URL. Like the url, the secret only lets its holder pay that one session, and goes with it.
+  ALTER TABLE checkout_sessions ADD COLUMN ui_mode TEXT NOT NULL DEFAULT 'hosted'
+    CHECK (ui_mode IN ('hosted', 'embedded'));
+  ALTER TABLE checkout_sessions ADD COLUMN client_secret TEXT;
+  `,
 ];

@@ -2,6 +2,7 @@
 import type { Endpoint } from '../contract.ts';
 import type { Dialect } from '../errors.ts';
 import { accountApi } from './account.ts';
+import { checkoutConfigApi } from './checkout-config.ts';
 import { genericApi } from './generic.ts';
 import { plansApi } from './plans.ts';
 import { sessionsApi } from './sessions.ts';
@@ -13,6 +14,7 @@ export const ENDPOINTS: readonly Endpoint[] = [
   subscriptionApi,
   plansApi,
   accountApi,
+  checkoutConfigApi,
 ].flatMap((api) => Object.values(api));
 
 /** What no endpoint claims (the webhook, the widget's files, any unknown path) speaks. */

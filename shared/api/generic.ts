@@ -12,6 +12,9 @@ export const GenericMessages = {
   retrieved: 'Checkout session retrieved successfully',
 } as const;
 
+/** Where the buyer pays: on Stripe's page (the default) or in the merchant's, through Stripe.js. */
+export const UiMode = (message: string) => z.enum(['hosted', 'embedded'], message);
+
 const invalidPlan = messageOf('invalid_plan', 'generic');
 
 export const CreateCheckoutParams = z.object({
@@ -20,6 +23,7 @@ export const CreateCheckoutParams = z.object({
   // Judged by the checkout service: z.url() would quietly strip the tabs and newlines it refuses.
   successUrl: z.string().optional(),
   cancelUrl: z.string().optional(),
+  uiMode: UiMode(messageOf('invalid_ui_mode', 'generic')).optional(),
 });
 export type CreateCheckoutParams = z.input<typeof CreateCheckoutParams>;
 
@@ -27,6 +31,12 @@ export const CheckoutCreated = z.object({
   checkoutUrl: z.url(),
   checkoutId: z.string(),
   expiresAt: z.iso.datetime(),
+});
+
+/** `uiMode: "embedded"`: no page to go to; Stripe.js opens the session with its client secret. */
+export const EmbeddedCheckoutCreated = CheckoutCreated.extend({
+  checkoutUrl: z.null(),
+  clientSecret: z.string(),
 });
 
 export const CheckoutState = z.object({
@@ -53,6 +63,8 @@ const success = <T extends z.ZodType>(data: T) =>
 
 export const CheckoutResponse = success(CheckoutCreated);
 export type CheckoutResponse = z.infer<typeof CheckoutResponse>;
+export const EmbeddedCheckoutResponse = success(EmbeddedCheckoutCreated);
+export type EmbeddedCheckoutResponse = z.infer<typeof EmbeddedCheckoutResponse>;
 export const CheckoutStateResponse = success(CheckoutState);
 export type CheckoutStateResponse = z.infer<typeof CheckoutStateResponse>;
 
@@ -73,7 +85,7 @@ export const genericApi = {
     auth: 'buyer',
     rateLimit: { perAddress: true, perBuyer: 'checkout' },
     body: CreateCheckoutParams,
-    responses: { 200: CheckoutResponse, ...failures },
+    responses: { 200: z.union([CheckoutResponse, EmbeddedCheckoutResponse]), ...failures },
   }),
   getCheckoutSession: endpoint({
     method: 'GET',

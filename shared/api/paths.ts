@@ -5,3 +5,5 @@ export const CHECKOUT_SESSION_PATH = '/payment/checkout/:id';
 export const PLANS_PATH = '/api/plans';
 export const PROMOTION_CODE_PATH = '/api/promotion-codes/:code';
 export const PORTAL_PATH = '/api/subscription/portal';
+export const ACCOUNT_PATH = '/api/subscription';
+export const CHECKOUT_CONFIG_PATH = '/api/checkout-config';

@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { endpoint } from '../contract.ts';
 import { PromotionCode } from '../promotion-code.ts';
+import { UiMode } from './generic.ts';
 import { ApiFailure, messageOf } from '../errors.ts';
 
 /** What a success says; errors are worded in shared/errors.ts. */
@@ -13,6 +14,7 @@ export const SubscriptionCheckoutBody = z.object({
   plan: z.enum(['BASIC', 'PRO'], messageOf('invalid_plan', 'api')),
   promotionCode: z.optional(PromotionCode),
   billing: z.enum(['monthly', 'annual'], messageOf('invalid_billing', 'api')).default('monthly'),
+  uiMode: UiMode(messageOf('invalid_ui_mode', 'api')).optional(),
 });
 export type SubscriptionCheckoutBody = z.input<typeof SubscriptionCheckoutBody>;
 
@@ -23,6 +25,14 @@ export const SubscriptionCheckoutCreated = z.object({
 });
 export type SubscriptionCheckoutCreated = z.infer<typeof SubscriptionCheckoutCreated>;
 
+/** `uiMode: "embedded"`: the client secret Stripe.js opens the session with, instead of a URL. */
+export const EmbeddedSubscriptionCheckoutCreated = SubscriptionCheckoutCreated.omit({
+  url: true,
+}).extend({ clientSecret: z.string() });
+export type EmbeddedSubscriptionCheckoutCreated = z.infer<
+  typeof EmbeddedSubscriptionCheckoutCreated
+>;
+
 export const subscriptionApi = {
   createCheckout: endpoint({
     method: 'POST',
@@ -32,7 +42,7 @@ export const subscriptionApi = {
     rateLimit: { perAddress: true, perBuyer: 'checkout' },
     body: SubscriptionCheckoutBody,
     responses: {
-      200: SubscriptionCheckoutCreated,
+      200: z.union([SubscriptionCheckoutCreated, EmbeddedSubscriptionCheckoutCreated]),
       400: ApiFailure,
       401: ApiFailure,
       409: ApiFailure,

@@ -9,6 +9,7 @@ const PRODUCTION = {
   AUTH_SECRET: 'production-auth-secret-that-is-long-enough-0123',
   STRIPE_SECRET_KEY: 'sk_live_configtest',
   STRIPE_WEBHOOK_SECRET: 'whsec_configtest0123456789',
+  STRIPE_PUBLISHABLE_KEY: 'pk_live_configtest',
 };
 
 describe('configuration at start', () => {

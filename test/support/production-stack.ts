@@ -33,6 +33,8 @@ export function productionEnv(
     APP_URL: PRODUCTION_APP_URL,
     STRIPE_SECRET_KEY: external.secretKey,
     STRIPE_WEBHOOK_SECRET: external.webhookSecret,
+    // The key `npm run stripe:local` takes from Stripe.js unless told another.
+    STRIPE_PUBLISHABLE_KEY: 'pk_test_local',
     STRIPE_API_URL: external.url,
     LOG_LEVEL: 'silent',
   };
