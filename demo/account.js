@@ -31,6 +31,8 @@ function whenLine(subscription) {
   if (subscription.cancelAtPeriodEnd && subscription.endsAt) {
     return h('p', { class: 'when ending' }, `Cancels on ${longDate(subscription.endsAt)}`);
   }
+  if (subscription.trialEndsAt)
+    return h('p', { class: 'when' }, `Trial ends on ${longDate(subscription.trialEndsAt)}`);
   if (subscription.renewsAt)
     return h('p', { class: 'when' }, `Renews on ${longDate(subscription.renewsAt)}`);
   return null;
@@ -70,7 +72,16 @@ function renderPaymentAction(action) {
   );
 }
 
-function renderPlan({ entitlement, subscription, paymentAction }) {
+/** A downgrade confirmed in the portal waits for the renewal; the current plan runs until then. */
+function scheduledLine(change, current) {
+  if (!change) return null;
+  // Only the billing changes (annual to monthly): say so, the plan's name alone would not.
+  const plan =
+    change.plan === current.plan ? purchaseLine(change.plan, change.billing) : change.plan;
+  return h('p', { class: 'when scheduled' }, `Switches to ${plan} on ${longDate(change.at)}`);
+}
+
+function renderPlan({ entitlement, subscription, paymentAction, scheduledChange }) {
   renderPaymentAction(paymentAction);
   const rows = [];
   const live = subscription && subscription.status !== 'canceled';
@@ -92,6 +103,7 @@ function renderPlan({ entitlement, subscription, paymentAction }) {
           fromSubscription
             ? whenLine(subscription)
             : h('p', { class: 'when' }, 'Paid once. It never renews and never expires.'),
+          fromSubscription ? scheduledLine(scheduledChange, entitlement) : null,
         ),
         subscription ? manageButton() : null,
       ),

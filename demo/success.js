@@ -107,7 +107,8 @@ async function paid(session) {
     ['Billing', capitalize(session.billing === 'once' ? 'one payment' : session.billing)],
     ['Status', capitalize(status)],
   ];
-  if (subscription?.renewsAt) facts.push(['Renews on', longDate(subscription.renewsAt)]);
+  if (subscription?.trialEndsAt) facts.push(['Trial ends on', longDate(subscription.trialEndsAt)]);
+  else if (subscription?.renewsAt) facts.push(['Renews on', longDate(subscription.renewsAt)]);
   if (session.amountTotal !== null) facts.push(['Amount paid', paidAmount(session)]);
   show('paid', {
     title: `Thank you, ${userName(current.userId)}!`,

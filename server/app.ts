@@ -46,7 +46,7 @@ export interface AppDeps {
 
 /** Builds the Koa application; it never listens, so tests can mount `app.callback()` anywhere. */
 export function createApp({ config, stripe, storage, logger, shutdown }: AppDeps): Koa {
-  const { account, prices, checkout, status, webhooks } = createServices(
+  const { account, prices, checkout, planChanges, status, webhooks } = createServices(
     stripe,
     storage,
     config,
@@ -64,7 +64,7 @@ export function createApp({ config, stripe, storage, logger, shutdown }: AppDeps
   const routers = [
     genericRoutes({ mount, checkout, status, prices }),
     sessionRoutes({ mount, checkout, prices }),
-    subscriptionRoutes({ checkout, prices, mount }),
+    subscriptionRoutes({ checkout, prices, planChanges, mount }),
     planRoutes({ mount, prices, stripe, storage, tokens }),
     checkoutConfigRoutes({ mount, config: config.checkoutConfig ?? { publishableKey: null } }),
     accountRoutes({ mount, account }),

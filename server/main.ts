@@ -4,6 +4,7 @@ import pretty from 'pino-pretty';
 import { ConfigError, parseEnv } from './config.ts';
 import { createLogger, startServer } from './runtime.ts';
 import { demoRoutes } from './routes/demo.ts';
+import { catalogForStart } from './services/demo-catalog.ts';
 
 // A person at a terminal reads lines; anything else (a log collector, a test) gets JSON.
 const human = process.stdout.isTTY
@@ -22,7 +23,8 @@ const logger = createLogger(process.env.LOG_LEVEL ?? 'info', human);
 try {
   // A `.env` file beside package.json is read if present; the real environment wins over it.
   if (existsSync('.env')) process.loadEnvFile('.env');
-  const env = parseEnv(process.env);
+  const parsed = parseEnv(process.env);
+  const env = { ...parsed, catalog: catalogForStart(parsed) };
   const running = await startServer(env, {
     logger: createLogger(env.LOG_LEVEL, human),
     // A demo that signs anyone in never runs in production, whatever else is configured.

@@ -1,22 +1,26 @@
-// Seed 004: POST /api/subscription/create-checkout, BASIC or PRO, monthly or annual.
+// Seed 004: POST /api/subscription/create-checkout, BASIC or PRO, monthly or annual; and what
+// switching to another of them would cost.
 import Router from '@koa/router';
 import {
   findCatalogEntry,
   subscriptionApi,
   SubscriptionMessages,
+  type ChangePreview,
   type EmbeddedSubscriptionCheckoutCreated,
   type SubscriptionCheckoutCreated,
 } from '../../shared/index.ts';
 import { AppError } from '../errors.ts';
 import type { Mount } from '../http/mount.ts';
 import { idempotencyKeyOf } from '../http/idempotency-key.ts';
-import { verifiedBuyer } from '../services/buyers.ts';
+import { ownerIdOf, verifiedBuyer } from '../services/buyers.ts';
 import type { CheckoutService } from '../services/checkout.ts';
 import type { PriceBook } from '../services/catalog.ts';
+import type { PlanChanges } from '../services/plan-changes.ts';
 
 export function subscriptionRoutes(deps: {
   checkout: CheckoutService;
   prices: PriceBook;
+  planChanges: PlanChanges;
   mount: Mount;
 }): Router {
   const router = new Router();
@@ -38,6 +42,13 @@ export function subscriptionRoutes(deps: {
         : { url: session.url! }),
       message: SubscriptionMessages.created,
     } satisfies SubscriptionCheckoutCreated | EmbeddedSubscriptionCheckoutCreated;
+  });
+
+  deps.mount(router, subscriptionApi.changePreview, async ({ query, userId }, ctx) => {
+    const entry = findCatalogEntry(deps.prices.catalog, query.plan, query.billing);
+    if (!entry) throw new AppError('plan_unavailable');
+    const owner = ownerIdOf(verifiedBuyer(userId));
+    ctx.body = (await deps.planChanges.preview(owner, entry)) satisfies ChangePreview;
   });
 
   return router;

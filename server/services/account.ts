@@ -6,6 +6,7 @@ import {
   type Entitlement,
   type PaymentAction,
   type PaymentsResponse,
+  type ScheduledChange,
   type SubscriptionSummary,
 } from '../../shared/index.ts';
 import { AppError } from '../errors.ts';
@@ -36,6 +37,7 @@ export class AccountService {
       entitlement: this.entitlement(userId),
       subscription: latest ? summarize(latest) : null,
       paymentAction: live ? this.#paymentAction(userId) : null,
+      scheduledChange: live ? scheduledChangeOf(latest) : null,
     };
   }
 
@@ -43,12 +45,16 @@ export class AccountService {
   entitlement(userId: string): Entitlement | null {
     const { storage } = this.deps;
     const row = storage.entitlements.get(userId);
+    const subscription = row?.subscription_id
+      ? storage.subscriptions.find(row.subscription_id)
+      : undefined;
     return row
       ? ({
           plan: row.plan,
           billing: row.billing,
           source: row.source,
           status: row.status,
+          trialEndsAt: subscription ? trialEndOf(subscription) : null,
         } as Entitlement)
       : null;
   }
@@ -99,6 +105,19 @@ export class AccountService {
   }
 }
 
+/** Only while the trial runs: afterwards `trial_end` is history. */
+const trialEndOf = (row: StoredSubscription) =>
+  row.status === 'trialing' && row.trial_end !== null ? isoFromUnix(row.trial_end) : null;
+
+function scheduledChangeOf(row: StoredSubscription): ScheduledChange | null {
+  if (!row.scheduled_plan || !row.scheduled_billing || row.scheduled_at === null) return null;
+  return {
+    plan: row.scheduled_plan as ScheduledChange['plan'],
+    billing: row.scheduled_billing as ScheduledChange['billing'],
+    at: isoFromUnix(row.scheduled_at),
+  };
+}
+
 function summarize(row: StoredSubscription): SubscriptionSummary {
   const periodEnd = row.current_period_end === null ? null : isoFromUnix(row.current_period_end);
   // A paused subscription bills no more periods until it is resumed.
@@ -112,6 +131,7 @@ function summarize(row: StoredSubscription): SubscriptionSummary {
     cancelAtPeriodEnd: row.cancel_at_period_end === 1,
     currentPeriodEnd: periodEnd,
     renewsAt: renews ? periodEnd : null,
+    trialEndsAt: trialEndOf(row),
     endsAt:
       row.status === 'canceled' && row.ended_at !== null
         ? isoFromUnix(row.ended_at)

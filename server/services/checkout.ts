@@ -11,6 +11,8 @@ import { buyerMetadata, ownerIdOf, type Buyer } from './buyers.ts';
 import { checkedReturnUrl } from './return-urls.ts';
 import { digest } from './idempotency.ts';
 import { amountsOf, type Fulfilment } from './fulfilment.ts';
+import type { PlanChangeLink, PlanChanges } from './plan-changes.ts';
+import { trialOffer } from './trials.ts';
 
 export interface CheckoutRequest {
   buyer: Buyer;
@@ -29,6 +31,8 @@ export interface CheckoutDeps {
   storage: Storage;
   prices: PriceBook;
   fulfilment: Fulfilment;
+  /** A subscriber asking for another plan is sent to confirm the change, never sold a second one. */
+  planChanges: PlanChanges;
   /** Where the buyer returns to when the page does not say. */
   appUrl: string;
   /** Origins a success or cancel URL may point to (APP_URL's is always one). */
@@ -51,7 +55,7 @@ export class CheckoutService {
    * One buyer's requests run one after another, so a double click (with or without an
    * Idempotency-Key) finds the session the first click made instead of racing it.
    */
-  create(request: CheckoutRequest): Promise<StoredSession> {
+  create(request: CheckoutRequest): Promise<StoredSession | PlanChangeLink> {
     const ownerId = ownerIdOf(request.buyer);
     const result = (this.#queues.get(ownerId) ?? Promise.resolve()).then(() =>
       this.#create(request),
@@ -64,12 +68,13 @@ export class CheckoutService {
     return result;
   }
 
-  async #create(request: CheckoutRequest): Promise<StoredSession> {
+  async #create(request: CheckoutRequest): Promise<StoredSession | PlanChangeLink> {
     const { stripe, storage, prices } = this.deps;
     const { buyer, entry, uiMode = 'hosted' } = request;
     const ownerId = ownerIdOf(buyer);
     const idempotencyKey = request.idempotencyKey && digest(request.idempotencyKey);
-    this.#guardEntitlement(buyer, entry);
+    if (this.#guardEntitlement(buyer, entry))
+      return this.deps.planChanges.confirmationLink(ownerId, entry);
     const earlier =
       idempotencyKey && storage.sessions.findByIdempotencyKey(ownerId, idempotencyKey);
     if (earlier) return replay(earlier, entry, uiMode);
@@ -108,8 +113,10 @@ export class CheckoutService {
           hasPaidBefore: storage.hasPaidBefore(ownerId),
         }).catch(rethrowUnlessApp)
       : undefined;
-    await this.#expireOtherOpenSessions(buyer, entry);
+    if (await this.#expireOtherOpenSessions(buyer, entry))
+      return this.deps.planChanges.confirmationLink(ownerId, entry);
     const customerId = await stripeCall(() => ensureCustomer(stripe, storage, buyer));
+    const trial = trialOffer(entry, storage.hasSubscribedBefore(ownerId));
 
     const metadata = {
       ...buyerMetadata(buyer),
@@ -118,6 +125,7 @@ export class CheckoutService {
       billing: entry.billing,
       tilldropInstance: storage.instanceId,
       ...(promotion && { promotionCodeId: promotion.id }),
+      ...(trial && { trialDays: String(trial.days) }),
     };
     const session = await stripeCall(() =>
       stripe.checkout.sessions.create(
@@ -128,8 +136,9 @@ export class CheckoutService {
           client_reference_id: buyer.userId,
           metadata,
           ...(entry.mode === 'subscription'
-            ? { subscription_data: { metadata } }
+            ? { subscription_data: { metadata, ...trial?.subscriptionData } }
             : { payment_intent_data: { metadata } }),
+          ...(trial?.cardOptional && { payment_method_collection: 'if_required' as const }),
           // Never Stripe's own code box: Stripe cannot check our rules (such as a code for annual
           // billing only), so codes come through the widget or the API, are judged, and are sent here.
           ...(promotion && { discounts: [{ promotion_code: promotion.id }] }),
@@ -173,6 +182,7 @@ export class CheckoutService {
       price_amount: price.amount,
       success_url: successUrl,
       cancel_url: cancelUrl,
+      trial_days: trial?.days ?? null,
       ...amountsOf(session),
     };
     storage.sessions.insert(stored);
@@ -183,8 +193,9 @@ export class CheckoutService {
    * One open checkout per buyer: two open tabs paid one after the other would buy twice. A session
    * Stripe will not expire was paid meanwhile; it is fulfilled here, and the guard judges again.
    */
-  async #expireOtherOpenSessions(buyer: Buyer, entry: CatalogEntry): Promise<void> {
+  async #expireOtherOpenSessions(buyer: Buyer, entry: CatalogEntry): Promise<boolean> {
     const { stripe, storage, fulfilment } = this.deps;
+    let switchesPlan = false;
     for (const open of storage.sessions.openFor(ownerIdOf(buyer))) {
       const session = await stripeCall(async () => {
         try {
@@ -195,23 +206,25 @@ export class CheckoutService {
         }
       });
       await stripeCall(() => fulfilment.syncSession(session));
-      if (session.status === 'complete') this.#guardEntitlement(buyer, entry);
+      if (session.status === 'complete') switchesPlan ||= this.#guardEntitlement(buyer, entry);
     }
+    return switchesPlan;
   }
 
   /**
-   * Refuses to sell what the buyer has. Never for an unverified buyer: anyone may send any name,
-   * so the refusal would tell them what the buyer of that name owns.
+   * Refuses to sell what the buyer has, and says whether the buyer is moving from another
+   * subscription price (changed in place, never a second subscription). Never for an unverified
+   * buyer: anyone may send any name, so the refusal would tell them what the buyer of that name owns.
    */
-  #guardEntitlement(buyer: Buyer, entry: CatalogEntry): void {
-    if (!buyer.verified) return;
+  #guardEntitlement(buyer: Buyer, entry: CatalogEntry): boolean {
+    if (!buyer.verified) return false;
     const current = this.deps.storage.entitlements.get(ownerIdOf(buyer));
-    if (!current) return;
+    if (!current) return false;
     if (current.source === 'lifetime')
       throw new AppError(entry.plan === 'one-time' ? 'already_subscribed' : 'lifetime_access');
-    if (entry.mode === 'payment') return;
-    if (current.plan === entry.plan) throw new AppError('already_subscribed');
-    throw new AppError('switch_plan');
+    if (entry.mode === 'payment') return false;
+    if (current.catalog_id === entry.id) throw new AppError('already_subscribed');
+    return true;
   }
 
   #returnUrl(requested: string | undefined, field: string, defaultPath: string): string {

@@ -51,6 +51,16 @@ export function eventHandlers(owners: {
     const prepared = await fulfilment.prepareSubscriptionEvent(data.object, created);
     return prepared && ((now: number) => void fulfilment.applySubscription(prepared, now));
   };
+  // The subscription is read again, with its schedule, and applied as of the event.
+  const schedule = async ({
+    data: { object },
+    created,
+  }: EventOf<'subscription_schedule.updated'>) => {
+    const subscriptionId = idOf(object.subscription);
+    if (!subscriptionId) return null;
+    const prepared = await fulfilment.prepareSubscription(subscriptionId, created);
+    return (now: number) => void fulfilment.applySubscription(prepared, now);
+  };
   const invoice =
     (outcome: InvoiceOutcome) =>
     async ({ data }: InvoiceEvent) =>
@@ -82,6 +92,7 @@ export function eventHandlers(owners: {
     'customer.subscription.paused': subscription,
     'customer.subscription.resumed': subscription,
     'customer.subscription.trial_will_end': subscription,
+    'subscription_schedule.updated': schedule,
     'invoice.paid': invoice('paid'),
     'invoice.payment_succeeded': invoice('paid'),
     'invoice.payment_failed': invoice('failed'),

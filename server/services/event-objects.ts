@@ -18,6 +18,7 @@ const RETRIEVERS: readonly [prefix: string, retrieve: Retrieve][] = [
   ['checkout.session.', (stripe, id) => stripe.checkout.sessions.retrieve(id)],
   ['customer.subscription.', (stripe, id) => stripe.subscriptions.retrieve(id)],
   ['invoice.', (stripe, id) => stripe.invoices.retrieve(id)],
+  ['subscription_schedule.', (stripe, id) => stripe.subscriptionSchedules.retrieve(id)],
   ['charge.dispute.', (stripe, id) => stripe.disputes.retrieve(id)],
   ['charge.refund.', (stripe, id) => stripe.refunds.retrieve(id)],
   ['refund.', (stripe, id) => stripe.refunds.retrieve(id)],

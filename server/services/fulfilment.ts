@@ -7,11 +7,14 @@ import type { StoredSubscription } from '../storage/subscriptions.ts';
 import type { PriceBook } from './catalog.ts';
 import { ownerIdFromMetadata } from './buyers.ts';
 import { judgeCompletedSession } from './session-checks.ts';
+import { scheduledChangeOf } from './plan-changes.ts';
 
 /** What applying a subscription needs from Stripe, fetched before the (synchronous) transaction. */
 export interface PreparedSubscription {
   subscription: Stripe.Subscription;
   entry: CatalogEntry | undefined;
+  /** The plan its schedule moves it to when the current phase ends (a downgrade at period end). */
+  scheduled: { entry: CatalogEntry; at: number } | null;
   /** The Stripe-side time this state is known to be current at. */
   asOf: number;
 }
@@ -81,7 +84,8 @@ export class Fulfilment {
         : subscription;
     const priceId = current.items.data[0]?.price.id;
     const entry = priceId ? await this.deps.prices.entryForPrice(priceId) : undefined;
-    return { subscription: current, entry, asOf: asOf ?? current.created };
+    const scheduled = await scheduledChangeOf(this.deps.stripe, this.deps.prices, current);
+    return { subscription: current, entry, scheduled, asOf: asOf ?? current.created };
   }
 
   /**
@@ -99,7 +103,10 @@ export class Fulfilment {
   }
 
   /** Call inside a transaction. Returns false when the stored state is newer or final. */
-  applySubscription({ subscription, entry, asOf }: PreparedSubscription, now: number): boolean {
+  applySubscription(
+    { subscription, entry, scheduled, asOf }: PreparedSubscription,
+    now: number,
+  ): boolean {
     const { storage } = this.deps;
     const stored = storage.subscriptions.find(subscription.id);
     if (
@@ -127,6 +134,10 @@ export class Fulfilment {
       current_period_end: item?.current_period_end ?? null,
       canceled_at: subscription.canceled_at,
       ended_at: subscription.ended_at,
+      scheduled_plan: scheduled?.entry.plan ?? null,
+      scheduled_billing: scheduled?.entry.billing ?? null,
+      scheduled_at: scheduled?.at ?? null,
+      trial_end: subscription.trial_end ?? null,
       stripe_updated_at: Math.max(asOf, stored?.stripe_updated_at ?? 0),
       updated_at: now,
     };

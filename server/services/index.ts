@@ -7,6 +7,7 @@ import { PriceBook } from './catalog.ts';
 import { CheckoutService } from './checkout.ts';
 import { CheckoutStatus } from './checkout-status.ts';
 import { Fulfilment } from './fulfilment.ts';
+import { PlanChanges } from './plan-changes.ts';
 import { WebhookProcessor } from './webhooks.ts';
 
 export interface ServiceConfig {
@@ -34,6 +35,13 @@ export function createServices(
 ) {
   const prices = new PriceBook(stripe, config.catalog, config.priceIds);
   const fulfilment = new Fulfilment({ stripe, storage, prices, logger });
+  const planChanges = new PlanChanges({
+    stripe,
+    storage,
+    prices,
+    appUrl: config.appUrl,
+    portalConfiguration: config.portalConfiguration,
+  });
   return {
     account: new AccountService({
       stripe,
@@ -43,11 +51,13 @@ export function createServices(
     }),
     prices,
     fulfilment,
+    planChanges,
     checkout: new CheckoutService({
       stripe,
       storage,
       prices,
       fulfilment,
+      planChanges,
       appUrl: config.appUrl,
       allowedOrigins: config.allowedOrigins,
       httpsReturnUrls: config.httpsReturnUrls ?? false,

@@ -48,7 +48,9 @@ export async function judgeCompletedSession(
     row.price_id !== null && row.price_amount !== null
       ? { amount: row.price_amount, currency: row.currency }
       : await priceOfLineItem(session.id, row.catalog_id, deps);
-  const problem = typeof sold === 'string' ? sold : totalProblem(session, sold);
+  // A trial charges nothing today: its first invoice is free, the price comes when it ends.
+  const today = typeof sold !== 'string' && row.trial_days ? { ...sold, amount: 0 } : sold;
+  const problem = typeof today === 'string' ? today : totalProblem(session, today);
   if (problem) return { row, grantable: false, warning: problem };
   return { row, grantable: true, warning: discountProblem(session, row) };
 }
@@ -93,6 +95,7 @@ async function recoverLostRow(
       amount_total: session.amount_total,
       price_id: sold.priceId,
       price_amount: sold.amount,
+      trial_days: metadata.trialDays ? Number(metadata.trialDays) : null,
     },
   };
 }

@@ -72,6 +72,9 @@ const invoice = z.object({
     .nullable(),
 });
 
+// Only the subscription's id is read: the subscription is fetched again, with the schedule.
+const schedule = z.object({ id: z.string().min(1), subscription: expandable.nullable() });
+
 const refund = z.object({
   id: z.string().min(1),
   charge: expandable.nullable(),
@@ -98,6 +101,7 @@ const PAYLOADS: Record<HandledEvent, z.ZodType> = {
   'customer.subscription.paused': subscription,
   'customer.subscription.resumed': subscription,
   'customer.subscription.trial_will_end': subscription,
+  'subscription_schedule.updated': schedule,
   'invoice.paid': invoice,
   'invoice.payment_succeeded': invoice,
   'invoice.payment_failed': invoice,

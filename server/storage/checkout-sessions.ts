@@ -34,6 +34,8 @@ export interface StoredSession {
   ui_mode?: UiMode;
   /** An open embedded session's client secret, for Stripe.js; gone once the session closes, as `url` is. */
   client_secret?: string | null;
+  /** The free trial the session starts, in days; null when it charges at once. */
+  trial_days?: number | null;
 }
 
 export type UiMode = 'hosted' | 'embedded';
@@ -59,11 +61,13 @@ export function checkoutSessionStore(db: Db) {
     `INSERT INTO checkout_sessions
        (id, user_id, catalog_id, mode, status, payment_status, url, promotion_code, idempotency_key,
         expires_at, created_at, fulfilled_at, currency, amount_subtotal, amount_total, plan, billing,
-        price_id, price_amount, promotion_code_id, success_url, cancel_url, ui_mode, client_secret)
+        price_id, price_amount, promotion_code_id, success_url, cancel_url, ui_mode, client_secret,
+        trial_days)
      VALUES
        (@id, @user_id, @catalog_id, @mode, @status, @payment_status, @url, @promotion_code, @idempotency_key,
         @expires_at, @created_at, @fulfilled_at, @currency, @amount_subtotal, @amount_total, @plan, @billing,
-        @price_id, @price_amount, @promotion_code_id, @success_url, @cancel_url, @ui_mode, @client_secret)
+        @price_id, @price_amount, @promotion_code_id, @success_url, @cancel_url, @ui_mode, @client_secret,
+        @trial_days)
      ON CONFLICT (id) DO NOTHING`,
   );
   const byId = db.prepare<[string], StoredSession>('SELECT * FROM checkout_sessions WHERE id = ?');
@@ -105,6 +109,7 @@ export function checkoutSessionStore(db: Db) {
         cancel_url: null,
         ui_mode: 'hosted',
         client_secret: null,
+        trial_days: null,
         ...session,
       }),
     find: (id: string) => byId.get(id),

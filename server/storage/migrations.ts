@@ -178,4 +178,17 @@ export const migrations: readonly string[] = [
     CHECK (ui_mode IN ('hosted', 'embedded'));
   ALTER TABLE checkout_sessions ADD COLUMN client_secret TEXT;
   `,
+  /* 10 */ `
+  -- A plan change confirmed for the end of the period (the subscription's schedule moves it to
+  -- another price then): the buyer keeps the current plan until scheduled_at.
+  ALTER TABLE subscriptions ADD COLUMN scheduled_plan TEXT;
+  ALTER TABLE subscriptions ADD COLUMN scheduled_billing TEXT;
+  ALTER TABLE subscriptions ADD COLUMN scheduled_at INTEGER;
+  `,
+  /* 11 */ `
+  -- Free trials: the days a session was sold with (it charges nothing today), and when a
+  -- subscription's trial ends, so the buyer is told before it does.
+  ALTER TABLE checkout_sessions ADD COLUMN trial_days INTEGER;
+  ALTER TABLE subscriptions ADD COLUMN trial_end INTEGER;
+  `,
 ];

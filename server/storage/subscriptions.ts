@@ -14,6 +14,12 @@ export interface StoredSubscription {
   current_period_end: number | null;
   canceled_at: number | null;
   ended_at: number | null;
+  /** The plan the subscription's schedule moves it to at `scheduled_at`, if any. */
+  scheduled_plan: string | null;
+  scheduled_billing: string | null;
+  scheduled_at: number | null;
+  /** When the free trial ends (null for a subscription that never had one). */
+  trial_end: number | null;
   stripe_updated_at: number;
   updated_at: number;
 }
@@ -26,17 +32,21 @@ export function subscriptionStore(db: Db) {
   const upsert = db.prepare<StoredSubscription>(`
     INSERT INTO subscriptions (id, user_id, customer_id, catalog_id, plan, billing, price_id, status,
       cancel_at_period_end, current_period_start, current_period_end, canceled_at, ended_at,
-      stripe_updated_at, updated_at)
+      scheduled_plan, scheduled_billing, scheduled_at, trial_end, stripe_updated_at, updated_at)
     VALUES (@id, @user_id, @customer_id, @catalog_id, @plan, @billing, @price_id, @status,
       @cancel_at_period_end, @current_period_start, @current_period_end, @canceled_at, @ended_at,
-      @stripe_updated_at, @updated_at)
+      @scheduled_plan, @scheduled_billing, @scheduled_at, @trial_end, @stripe_updated_at,
+      @updated_at)
     ON CONFLICT (id) DO UPDATE SET user_id = excluded.user_id, customer_id = excluded.customer_id,
       catalog_id = excluded.catalog_id, plan = excluded.plan, billing = excluded.billing,
       price_id = excluded.price_id, status = excluded.status,
       cancel_at_period_end = excluded.cancel_at_period_end,
       current_period_start = excluded.current_period_start,
       current_period_end = excluded.current_period_end, canceled_at = excluded.canceled_at,
-      ended_at = excluded.ended_at, stripe_updated_at = excluded.stripe_updated_at,
+      ended_at = excluded.ended_at, scheduled_plan = excluded.scheduled_plan,
+      scheduled_billing = excluded.scheduled_billing, scheduled_at = excluded.scheduled_at,
+      trial_end = excluded.trial_end,
+      stripe_updated_at = excluded.stripe_updated_at,
       updated_at = excluded.updated_at`);
 
   return {

@@ -16,6 +16,9 @@ export const HANDLED_EVENTS = [
   'customer.subscription.paused',
   'customer.subscription.resumed',
   'customer.subscription.trial_will_end',
+  // A schedule whose phases change (a downgrade confirmed for the period's end, or taken back)
+  // says so only here: the subscription itself is unchanged until the phase begins.
+  'subscription_schedule.updated',
   'invoice.paid',
   'invoice.payment_succeeded',
   'invoice.payment_failed',

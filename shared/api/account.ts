@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import { endpoint } from '../contract.ts';
 import { Billing, PlanName } from '../catalog.ts';
-import { PORTAL_PATH } from './paths.ts';
+import { ACCOUNT_PATH, PORTAL_PATH } from './paths.ts';
 import { ApiFailure } from '../errors.ts';
 
 export const Entitlement = z.object({
@@ -10,6 +10,8 @@ export const Entitlement = z.object({
   billing: Billing,
   source: z.enum(['subscription', 'lifetime']),
   status: z.string(),
+  /** While the status is `trialing`: when the free trial ends, and the first charge (or the end) comes. */
+  trialEndsAt: z.iso.datetime().nullable(),
 });
 export type Entitlement = z.infer<typeof Entitlement>;
 
@@ -31,6 +33,8 @@ export const SubscriptionSummary = z.object({
   currentPeriodEnd: z.iso.datetime().nullable(),
   /** When it renews, or null when it will not. */
   renewsAt: z.iso.datetime().nullable(),
+  /** While the status is `trialing`: when the free trial ends. */
+  trialEndsAt: z.iso.datetime().nullable(),
   /** When access ends, or null while it renews. */
   endsAt: z.iso.datetime().nullable(),
 });
@@ -47,11 +51,16 @@ export const PaymentAction = z.object({
 });
 export type PaymentAction = z.infer<typeof PaymentAction>;
 
+/** A plan change the buyer confirmed for the end of the period; they keep their plan until `at`. */
+export const ScheduledChange = z.object({ plan: PlanName, billing: Billing, at: z.iso.datetime() });
+export type ScheduledChange = z.infer<typeof ScheduledChange>;
+
 export const AccountResponse = z.object({
   userId: z.string(),
   entitlement: Entitlement.nullable(),
   subscription: SubscriptionSummary.nullable(),
   paymentAction: PaymentAction.nullable(),
+  scheduledChange: ScheduledChange.nullable(),
 });
 export type AccountResponse = z.infer<typeof AccountResponse>;
 
@@ -85,7 +94,7 @@ export const EntitlementResponse = z.object({
 export const accountApi = {
   getSubscription: endpoint({
     method: 'GET',
-    path: '/api/subscription',
+    path: ACCOUNT_PATH,
     dialect: 'api',
     auth: 'buyer',
     responses: { 200: AccountResponse, 401: ApiFailure },

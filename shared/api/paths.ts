@@ -6,4 +6,5 @@ export const PLANS_PATH = '/api/plans';
 export const PROMOTION_CODE_PATH = '/api/promotion-codes/:code';
 export const PORTAL_PATH = '/api/subscription/portal';
 export const ACCOUNT_PATH = '/api/subscription';
+export const CHANGE_PREVIEW_PATH = '/api/subscription/change-preview';
 export const CHECKOUT_CONFIG_PATH = '/api/checkout-config';

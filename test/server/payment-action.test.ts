@@ -121,6 +121,7 @@ describe('a subscription that needs its buyer', () => {
       billing: 'monthly',
       source: 'subscription',
       status: 'active',
+      trialEndsAt: null,
     });
     assert.ok(resumed.subscription?.renewsAt);
   });

@@ -42,13 +42,13 @@ describe('a purchase from checkout to entitlement', () => {
     assert.ok(account.subscription?.renewsAt);
   });
 
-  it('answers 409 in all three dialects once the plan is owned', async () => {
+  it('answers 409 in all three dialects once the plan is owned, and another plan with the portal', async () => {
     const { token } = await subscribe('owner-409', { plan: 'BASIC' });
     await waitFor(() => entitlementOf('owner-409'), 'the entitlement');
 
     const again = await request(stack.apiUrl, 'POST', '/api/subscription/create-checkout', {
       token,
-      body: { plan: 'BASIC', billing: 'annual' },
+      body: { plan: 'BASIC', billing: 'monthly' },
     });
     const generic = await request(stack.apiUrl, 'POST', '/payment/checkout', {
       token,
@@ -71,8 +71,10 @@ describe('a purchase from checkout to entitlement', () => {
       message: 'You are already subscribed to this plan',
       code: 'already_subscribed',
     });
-    assert.equal(other.status, 409);
-    assert.match(other.body.message, /Manage subscription/);
+    // Another plan is changed in place, on the portal page confirming it, never bought twice.
+    assert.equal(other.status, 200);
+    assert.match(other.body.sessionId, /^bps_/);
+    assert.match(other.body.url, /\/p\/session\/bps_/);
   });
 
   it('answers 409 for a second lifetime purchase in the weekly/one-time dialect', async () => {
@@ -133,7 +135,7 @@ describe('a purchase from checkout to entitlement', () => {
     assert.equal(payFirst.ok, false);
   });
 
-  it('answers 409 when another open checkout of the buyer was paid before its webhook arrived', async () => {
+  it('sends a buyer whose other open checkout was paid before its webhook arrived to change plans, not buy twice', async () => {
     const token = await stack.tokenFor('paid-elsewhere');
     await stack.control.holdWebhooks(true);
     try {
@@ -148,13 +150,11 @@ describe('a purchase from checkout to entitlement', () => {
         body: { planId: 'plan_basic_annual' },
       });
 
-      assert.equal(second.status, 409);
-      assert.deepEqual(second.body, {
-        success: false,
-        message: 'You are already subscribed to this plan',
-        code: 'already_subscribed',
-      });
+      assert.equal(second.status, 200);
+      assert.match(second.body.data.checkoutId, /^bps_/);
       assert.equal(entitlementOf('paid-elsewhere')?.plan, 'BASIC');
+      const customer = stack.running.storage.customers.customerIdFor('paid-elsewhere')!;
+      assert.equal((await stack.stripe.subscriptions.list({ customer })).data.length, 1);
     } finally {
       await stack.control.holdWebhooks(false);
       await stack.control.deliverPending();
@@ -334,7 +334,13 @@ describe('a purchase from checkout to entitlement', () => {
 
     assert.deepEqual(allowed.body, {
       userId: 'backend-user',
-      entitlement: { plan: 'PRO', billing: 'monthly', source: 'subscription', status: 'active' },
+      entitlement: {
+        plan: 'PRO',
+        billing: 'monthly',
+        source: 'subscription',
+        status: 'active',
+        trialEndsAt: null,
+      },
     });
     assert.equal(refused.status, 401);
   });

@@ -98,7 +98,13 @@ describe('unverified buyers of POST /api/create-checkout-session (seed 002)', ()
 
     assert.deepEqual(claimed.body, {
       userId: 'unverified:claimer',
-      entitlement: { plan: 'one-time', billing: 'once', source: 'lifetime', status: 'active' },
+      entitlement: {
+        plan: 'one-time',
+        billing: 'once',
+        source: 'lifetime',
+        status: 'active',
+        trialEndsAt: null,
+      },
     });
     assert.deepEqual(verified.body, { userId: 'claimer', entitlement: null });
     assert.equal(withoutKey.status, 401);

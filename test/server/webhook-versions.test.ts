@@ -148,6 +148,7 @@ describe('a webhook endpoint made on the local Stripe at API version 2024-06-20'
       billing: 'monthly',
       source: 'subscription',
       status: 'active',
+      trialEndsAt: null,
     });
     const payments = await request(stack.apiUrl, 'GET', '/api/payments', { token });
     assert.deepEqual(

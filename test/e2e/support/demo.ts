@@ -1,10 +1,13 @@
 // The demo in a real browser: the whole stack in-process (API, demo pages, local Stripe) and
 // Debian's Chromium driven by playwright-core, one buyer per browser context.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { BrowserContext, Page } from 'playwright-core';
 import { demoRoutes } from '../../../server/routes/demo.ts';
+import { demoCatalog } from '../../../server/services/demo-catalog.ts';
 import { launchChromium } from '../../support/chromium.ts';
 import { startStack, type Stack } from '../../support/stack.ts';
 
@@ -41,7 +44,11 @@ function ensureWidgetBuilt(): void {
 
 export async function startDemo(): Promise<Demo> {
   ensureWidgetBuilt();
-  const stack = await startStack({ extraRoutes: demoRoutes });
+  // The catalog `npm start` gives the demo, trial included.
+  const catalogDir = mkdtempSync(join(tmpdir(), 'tilldrop-demo-catalog-'));
+  const plansFile = join(catalogDir, 'plans.json');
+  writeFileSync(plansFile, JSON.stringify(demoCatalog));
+  const stack = await startStack({ extraRoutes: demoRoutes, env: { PLANS_FILE: plansFile } });
   const browser = await launchChromium();
   const url = stack.apiUrl;
   let contexts: BrowserContext[] = [];
@@ -76,6 +83,7 @@ export async function startDemo(): Promise<Demo> {
     async close() {
       await browser.close();
       await stack.close();
+      rmSync(catalogDir, { recursive: true, force: true });
     },
   };
 }
