@@ -15,6 +15,8 @@ export default {
   nodeResolve: true,
   // Test files share one stack and the local Stripe's fault injection: one file at a time.
   concurrency: 1,
+  // Ten files against one stack, one at a time, on a 2-core machine: the default 120 s is tight.
+  testsFinishTimeout: 600000,
   testFramework: { config: { timeout: 10000 } },
   middleware: [stack.middleware],
   plugins: [esbuildPlugin({ ts: true, target: 'es2022', tsconfig: 'tsconfig.json' }), stack.plugin],
