@@ -10,7 +10,8 @@ import { ensureCustomer } from './customers.ts';
 import { buyerMetadata, ownerIdOf, type Buyer } from './buyers.ts';
 import { checkedReturnUrl } from './return-urls.ts';
 import { digest } from './idempotency.ts';
-import { amountsOf, type Fulfilment } from './fulfilment.ts';
+import type { Fulfilment } from './fulfilment.ts';
+import { openSessionRow } from './session-rows.ts';
 import type { PlanChangeLink, PlanChanges } from './plan-changes.ts';
 import { trialOffer } from './trials.ts';
 
@@ -160,31 +161,21 @@ export class CheckoutService {
       ),
     );
 
-    const stored: StoredSession = {
-      id: session.id,
-      user_id: ownerId,
-      catalog_id: entry.id,
-      plan: entry.plan,
-      billing: entry.billing,
-      mode: entry.mode,
-      status: 'open',
-      payment_status: session.payment_status,
-      url: session.url,
-      ui_mode: uiMode,
-      client_secret: session.client_secret,
-      promotion_code: request.promotionCode ?? null,
-      promotion_code_id: promotion?.id ?? null,
-      idempotency_key: idempotencyKey || null,
-      expires_at: session.expires_at,
-      created_at: session.created,
-      fulfilled_at: null,
-      price_id: price.priceId,
-      price_amount: price.amount,
-      success_url: successUrl,
-      cancel_url: cancelUrl,
-      trial_days: trial?.days ?? null,
-      ...amountsOf(session),
-    };
+    const stored = openSessionRow(
+      session,
+      { ownerId, entry, priceId: price.priceId, priceAmount: price.amount },
+      {
+        url: session.url,
+        ui_mode: uiMode,
+        client_secret: session.client_secret,
+        promotion_code: request.promotionCode ?? null,
+        promotion_code_id: promotion?.id ?? null,
+        idempotency_key: idempotencyKey || null,
+        success_url: successUrl,
+        cancel_url: cancelUrl,
+        trial_days: trial?.days ?? null,
+      },
+    );
     storage.sessions.insert(stored);
     return storage.sessions.find(session.id)!;
   }

@@ -2,11 +2,12 @@ import type { Logger } from 'pino';
 import type Stripe from 'stripe';
 import type { CatalogEntry } from '../../shared/index.ts';
 import { nowSeconds, type Storage } from '../storage/index.ts';
-import type { SessionAmounts, StoredSession } from '../storage/checkout-sessions.ts';
+import type { StoredSession } from '../storage/checkout-sessions.ts';
 import type { StoredSubscription } from '../storage/subscriptions.ts';
 import type { PriceBook } from './catalog.ts';
 import { ownerIdFromMetadata } from './buyers.ts';
 import { judgeCompletedSession } from './session-checks.ts';
+import { amountsOf } from './session-rows.ts';
 import { scheduledChangeOf } from './plan-changes.ts';
 
 /** What applying a subscription needs from Stripe, fetched before the (synchronous) transaction. */
@@ -29,12 +30,6 @@ export interface PreparedSession {
 }
 
 const TERMINAL = new Set(['canceled', 'incomplete_expired']);
-
-export const amountsOf = (session: Stripe.Checkout.Session): SessionAmounts => ({
-  currency: session.currency,
-  amount_subtotal: session.amount_subtotal,
-  amount_total: session.amount_total,
-});
 
 export const idOf = (value: string | { id: string } | null | undefined) =>
   typeof value === 'string' ? value : (value?.id ?? null);

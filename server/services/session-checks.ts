@@ -3,6 +3,7 @@ import type { Storage } from '../storage/index.ts';
 import type { StoredSession } from '../storage/checkout-sessions.ts';
 import type { PriceBook } from './catalog.ts';
 import { ownerIdFromMetadata } from './buyers.ts';
+import { openSessionRow } from './session-rows.ts';
 
 export interface SessionVerdict {
   /** Our row for the session; undefined for a session this server never made. */
@@ -74,29 +75,14 @@ async function recoverLostRow(
   const sold = await priceOfLineItem(session.id, entry.id, deps);
   if (typeof sold === 'string') return { warning: sold };
   return {
-    row: {
-      id: session.id,
-      user_id: userId,
-      catalog_id: entry.id,
-      plan: entry.plan,
-      billing: entry.billing,
-      mode: entry.mode,
-      status: 'open',
-      payment_status: session.payment_status,
-      url: null,
-      promotion_code: null,
-      promotion_code_id: metadata.promotionCodeId ?? null,
-      idempotency_key: null,
-      expires_at: session.expires_at,
-      created_at: session.created,
-      fulfilled_at: null,
-      currency: session.currency,
-      amount_subtotal: session.amount_subtotal,
-      amount_total: session.amount_total,
-      price_id: sold.priceId,
-      price_amount: sold.amount,
-      trial_days: metadata.trialDays ? Number(metadata.trialDays) : null,
-    },
+    row: openSessionRow(
+      session,
+      { ownerId: userId, entry, priceId: sold.priceId, priceAmount: sold.amount },
+      {
+        promotion_code_id: metadata.promotionCodeId ?? null,
+        trial_days: metadata.trialDays ? Number(metadata.trialDays) : null,
+      },
+    ),
   };
 }
 
