@@ -6,9 +6,7 @@ import { createStripeClient, stripeTargetFromEnv } from '../server/stripe/client
 import { createStorage, openDatabase } from '../server/storage/index.ts';
 
 const env = parseEnv(process.env);
-const stripe = createStripeClient(
-  stripeTargetFromEnv({ ...env, LOCAL_STRIPE_SECRET_KEY: process.env.LOCAL_STRIPE_SECRET_KEY }),
-);
+const stripe = createStripeClient(stripeTargetFromEnv(env));
 const db = openDatabase(env.DATABASE_PATH);
 const storage = createStorage(db);
 const { webhooks } = createServices(stripe, storage, {

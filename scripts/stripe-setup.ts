@@ -90,10 +90,7 @@ try {
   if (error instanceof ConfigError) fail(error.message);
   throw error;
 }
-const target = stripeTargetFromEnv({
-  ...env,
-  LOCAL_STRIPE_SECRET_KEY: process.env.LOCAL_STRIPE_SECRET_KEY,
-});
+const target = stripeTargetFromEnv(env);
 const planning: Planning = {
   stripe: createStripeClient(target),
   plan: emptyPlan(),

@@ -110,6 +110,8 @@ const envSchema = (production: boolean) =>
       .pipe(z.array(allowedOrigin(production))),
     LOCAL_STRIPE_PORT: z.coerce.number().int().min(0).max(65535).default(12111),
     LOCAL_STRIPE_DATABASE_PATH: z.string().min(1).default('./data/local-stripe.sqlite'),
+    /** The key of a local Stripe started on its own (`npm run stripe:local`), for the scripts. */
+    LOCAL_STRIPE_SECRET_KEY: optional(z.string().min(1)),
     LOG_LEVEL: z
       .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
       .default('info'),
