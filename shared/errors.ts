@@ -115,10 +115,6 @@ export const ERRORS = define({
     status: 409,
     message: 'A plan change is already scheduled for the end of this period',
   },
-  switch_plan: {
-    status: 409,
-    message: 'You already have an active subscription. Use "Manage subscription" to switch plans',
-  },
   rate_limited: { status: 429, message: 'Too many requests' },
   internal_error: { status: 500, message: 'Internal server error' },
   checkout_failed: { status: 500, message: 'Failed to create checkout session' },
