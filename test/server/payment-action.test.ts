@@ -48,9 +48,10 @@ describe('a subscription that needs its buyer', () => {
     await stack.control.setCustomerCard(subscription.customer_id, AUTHENTICATION_REQUIRED);
 
     await stack.control.advanceClock(32 * DAY);
+    // The invoice's event and the subscription's arrive separately; wait for both to be applied.
     const waiting = await waitFor(async () => {
       const account = await accountOf(token);
-      return account.paymentAction ? account : false;
+      return account.paymentAction && account.subscription?.status !== 'active' ? account : false;
     }, 'the payment action');
     const invoiceId = (await stack.stripe.subscriptions.retrieve(subscription.id))
       .latest_invoice as string;
