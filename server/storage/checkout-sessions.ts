@@ -1,3 +1,4 @@
+import type { Billing, PlanName } from '../../shared/index.ts';
 import type { Db } from './database.ts';
 
 export interface StoredSession {
@@ -5,8 +6,8 @@ export interface StoredSession {
   user_id: string;
   catalog_id: string;
   /** The catalog entry's plan and billing when the session was made. */
-  plan: string | null;
-  billing: string | null;
+  plan: PlanName | null;
+  billing: Billing | null;
   mode: 'subscription' | 'payment';
   status: 'open' | 'complete' | 'expired';
   payment_status: string;

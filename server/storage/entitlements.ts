@@ -1,12 +1,15 @@
+import type Stripe from 'stripe';
+import type { Billing, PlanName } from '../../shared/index.ts';
 import type { Db } from './database.ts';
 
 export interface Entitlement {
   user_id: string;
-  plan: string;
-  billing: string;
+  plan: PlanName;
+  billing: Billing;
   catalog_id: string;
   source: 'subscription' | 'lifetime';
-  status: string;
+  /** The subscription's status; `active` for lifetime access. */
+  status: Stripe.Subscription.Status;
   subscription_id: string | null;
   updated_at: number;
 }

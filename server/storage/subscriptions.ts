@@ -1,3 +1,5 @@
+import type Stripe from 'stripe';
+import type { Billing, PlanName } from '../../shared/index.ts';
 import type { Db } from './database.ts';
 
 export interface StoredSubscription {
@@ -5,18 +7,18 @@ export interface StoredSubscription {
   user_id: string;
   customer_id: string;
   catalog_id: string | null;
-  plan: string | null;
-  billing: string | null;
+  plan: PlanName | null;
+  billing: Billing | null;
   price_id: string;
-  status: string;
+  status: Stripe.Subscription.Status;
   cancel_at_period_end: number;
   current_period_start: number | null;
   current_period_end: number | null;
   canceled_at: number | null;
   ended_at: number | null;
   /** The plan the subscription's schedule moves it to at `scheduled_at`, if any. */
-  scheduled_plan: string | null;
-  scheduled_billing: string | null;
+  scheduled_plan: PlanName | null;
+  scheduled_billing: Billing | null;
   scheduled_at: number | null;
   /** When the free trial ends (null for a subscription that never had one). */
   trial_end: number | null;
