@@ -3,12 +3,11 @@ import { parseEnv } from '../server/config.ts';
 import { createServices } from '../server/services/index.ts';
 import { reconcile } from '../server/services/reconcile.ts';
 import { createStripeClient, stripeTargetFromEnv } from '../server/stripe/client.ts';
-import { createStorage, openDatabase } from '../server/storage/index.ts';
+import { openStorage } from '../server/storage/index.ts';
 
 const env = parseEnv(process.env);
 const stripe = createStripeClient(stripeTargetFromEnv(env));
-const db = openDatabase(env.DATABASE_PATH);
-const storage = createStorage(db);
+const storage = await openStorage({ url: env.DATABASE_URL, path: env.DATABASE_PATH });
 const { webhooks } = createServices(stripe, storage, {
   catalog: env.catalog,
   priceIds: env.priceIds,
@@ -17,7 +16,7 @@ const { webhooks } = createServices(stripe, storage, {
   webhookSecrets: [],
 });
 const report = await reconcile(stripe, webhooks);
-db.close();
+await storage.close();
 process.stdout.write(
   `Reconciled: ${report.processed} applied, ${report.duplicate} already applied, ${report.ignored} not relevant.\n`,
 );

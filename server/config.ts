@@ -48,6 +48,10 @@ const envSchema = (production: boolean) =>
       production,
     ),
     DATABASE_PATH: z.string().min(1).default('./data/tilldrop.sqlite'),
+    // PostgreSQL instead of the SQLite file: what several instances of the API share.
+    DATABASE_URL: optional(
+      z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL'),
+    ),
     AUTH_SECRET: requiredInProduction(
       z.string().min(32, 'must be at least 32 characters'),
       production,

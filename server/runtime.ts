@@ -11,7 +11,7 @@ import type { LocalStripe, LocalStripeOptions } from '@tilldrop/local-stripe';
 import { WEBHOOK_PATH } from './routes/webhooks.ts';
 import { bindStripeAccount } from './services/stripe-account.ts';
 import { createStripeClient, stripeHostOf } from './stripe/client.ts';
-import { createStorage, openDatabase, type Storage } from './storage/index.ts';
+import { openStorage, type Storage } from './storage/index.ts';
 
 export interface RunningServer {
   url: string;
@@ -151,8 +151,7 @@ export async function startServer(env: Env, options: StartOptions = {}): Promise
       localStripe?.clientOptions ??
       (env.STRIPE_API_URL ? stripeHostOf(env.STRIPE_API_URL) : undefined),
   });
-  const db = openDatabase(env.DATABASE_PATH);
-  const storage = createStorage(db);
+  const storage = await openStorage({ url: env.DATABASE_URL, path: env.DATABASE_PATH });
   // Before the app is attached, so no request sends another account's ids to Stripe.
   await bindStripeAccount({ stripe, storage, secretKey, logger });
   const shutdown = new AbortController();
@@ -199,7 +198,7 @@ export async function startServer(env: Env, options: StartOptions = {}): Promise
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await localStripe?.close();
-      db.close();
+      await storage.close();
     },
   };
 }

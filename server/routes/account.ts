@@ -21,9 +21,9 @@ export function accountRoutes({
 
   mount(router, accountApi.listPayments, ({ userId, query }) => account.payments(userId, query));
 
-  mount(router, accountApi.getEntitlement, ({ params: { userId } }) => ({
+  mount(router, accountApi.getEntitlement, async ({ params: { userId } }) => ({
     userId: userId!,
-    entitlement: account.entitlement(userId!),
+    entitlement: await account.entitlement(userId!),
   }));
 
   return router;

@@ -36,7 +36,7 @@ export function planRoutes(deps: {
     ctx.set('Cache-Control', tokenFrom(ctx) ? 'private, no-cache' : 'public, max-age=60');
     ctx.type = 'application/json';
     ctx.body = await deps.prices.plansBody(
-      ownerId === undefined || !deps.storage.hasSubscribedBefore(ownerId),
+      ownerId === undefined || !(await deps.storage.hasSubscribedBefore(ownerId)),
     );
   });
 

@@ -28,25 +28,25 @@ export class AccountService {
     },
   ) {}
 
-  summary(userId: string): AccountResponse {
+  async summary(userId: string): Promise<AccountResponse> {
     const { storage } = this.deps;
-    const latest = storage.subscriptions.listForUser(userId)[0];
+    const [latest] = await storage.subscriptions.listForUser(userId);
     const live = latest && !ENDED.has(latest.status);
     return {
       userId,
-      entitlement: this.entitlement(userId),
+      entitlement: await this.entitlement(userId),
       subscription: latest ? summarize(latest) : null,
-      paymentAction: live ? this.#paymentAction(userId) : null,
+      paymentAction: live ? await this.#paymentAction(userId) : null,
       scheduledChange: live ? scheduledChangeOf(latest) : null,
     };
   }
 
   /** What the user may use now; for the buyer, and for the site's backend. */
-  entitlement(userId: string): Entitlement | null {
+  async entitlement(userId: string): Promise<Entitlement | null> {
     const { storage } = this.deps;
-    const row = storage.entitlements.get(userId);
+    const row = await storage.entitlements.get(userId);
     const subscription = row?.subscription_id
-      ? storage.subscriptions.find(row.subscription_id)
+      ? await storage.subscriptions.find(row.subscription_id)
       : undefined;
     return row
       ? ({
@@ -60,13 +60,16 @@ export class AccountService {
   }
 
   /** Newest first, `limit` a page, after the payment `startingAfter` names (the buyer's own). */
-  payments(userId: string, page: { limit: number; starting_after?: string }): PaymentsResponse {
+  async payments(
+    userId: string,
+    page: { limit: number; starting_after?: string },
+  ): Promise<PaymentsResponse> {
     const { storage } = this.deps;
     const after = page.starting_after
-      ? storage.payments.findForUser(page.starting_after, userId)
+      ? await storage.payments.findForUser(page.starting_after, userId)
       : undefined;
     if (page.starting_after && !after) throw new AppError('payment_not_found');
-    const rows = storage.payments.list(userId, page.limit + 1, after);
+    const rows = await storage.payments.list(userId, page.limit + 1, after);
     return {
       data: rows.slice(0, page.limit).map((row) => ({
         id: row.id,
@@ -85,7 +88,7 @@ export class AccountService {
   /** A Stripe billing portal session for the buyer's customer. */
   async portalUrl(userId: string): Promise<string> {
     const { stripe, storage, appUrl, portalConfiguration } = this.deps;
-    const customer = storage.customers.customerIdFor(userId);
+    const customer = await storage.customers.customerIdFor(userId);
     if (!customer) throw new AppError('no_customer');
     const session = await stripe.billingPortal.sessions
       .create({
@@ -99,8 +102,8 @@ export class AccountService {
     return session.url;
   }
 
-  #paymentAction(userId: string): PaymentAction | null {
-    const invoice = this.deps.storage.payments.awaitingBuyer(userId);
+  async #paymentAction(userId: string): Promise<PaymentAction | null> {
+    const invoice = await this.deps.storage.payments.awaitingBuyer(userId);
     return invoice?.receipt_url ? { type: 'confirm_payment', url: invoice.receipt_url } : null;
   }
 }

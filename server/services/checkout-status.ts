@@ -33,7 +33,7 @@ export class CheckoutStatus {
     sessionId: string,
     beforeAskingStripe: () => void = () => {},
   ): Promise<CheckoutState | undefined> {
-    const stored = this.deps.storage.sessions.find(sessionId);
+    const stored = await this.deps.storage.sessions.find(sessionId);
     if (!stored || stored.user_id !== userId) return undefined;
     if (stored.status !== 'open') return this.#toState(stored);
     beforeAskingStripe();
@@ -46,7 +46,7 @@ export class CheckoutStatus {
       stripe.checkout.sessions.retrieve(stored.id),
     );
     await fulfilment.syncSession(session);
-    return storage.sessions.find(stored.id)!;
+    return (await storage.sessions.find(stored.id))!;
   }
 
   #toState(session: StoredSession): CheckoutState {

@@ -47,26 +47,15 @@ const REUSE_MARGIN_SECONDS = 30 * 60;
 
 /** The one checkout service under all three API dialects. */
 export class CheckoutService {
-  /** The tail of each buyer's queue of checkout requests. */
-  readonly #queues = new Map<string, Promise<unknown>>();
-
   constructor(private readonly deps: CheckoutDeps) {}
 
   /**
-   * One buyer's requests run one after another, so a double click (with or without an
-   * Idempotency-Key) finds the session the first click made instead of racing it.
+   * One buyer's requests run one after another, on every instance sharing the database, so a
+   * double click (with or without an Idempotency-Key) finds the session the first click made
+   * instead of racing it, whichever instance each click reaches.
    */
   create(request: CheckoutRequest): Promise<StoredSession | PlanChangeLink> {
-    const ownerId = ownerIdOf(request.buyer);
-    const result = (this.#queues.get(ownerId) ?? Promise.resolve()).then(() =>
-      this.#create(request),
-    );
-    const tail = result.catch(() => undefined);
-    this.#queues.set(ownerId, tail);
-    void tail.then(() => {
-      if (this.#queues.get(ownerId) === tail) this.#queues.delete(ownerId);
-    });
-    return result;
+    return this.deps.storage.forBuyer(ownerIdOf(request.buyer), () => this.#create(request));
   }
 
   async #create(request: CheckoutRequest): Promise<StoredSession | PlanChangeLink> {
@@ -74,10 +63,10 @@ export class CheckoutService {
     const { buyer, entry, uiMode = 'hosted' } = request;
     const ownerId = ownerIdOf(buyer);
     const idempotencyKey = request.idempotencyKey && digest(request.idempotencyKey);
-    if (this.#guardEntitlement(buyer, entry))
+    if (await this.#guardEntitlement(buyer, entry))
       return this.deps.planChanges.confirmationLink(ownerId, entry);
     const earlier =
-      idempotencyKey && storage.sessions.findByIdempotencyKey(ownerId, idempotencyKey);
+      idempotencyKey && (await storage.sessions.findByIdempotencyKey(ownerId, idempotencyKey));
     if (earlier) return replay(earlier, entry, uiMode);
     const successUrl = this.#returnUrl(
       request.successUrl,
@@ -93,7 +82,7 @@ export class CheckoutService {
     const price = await stripeCall(() => prices.price(entry));
     if (!price) throw new AppError('plan_unavailable');
 
-    const reusable = storage.sessions.findReusable({
+    const reusable = await storage.sessions.findReusable({
       userId: ownerId,
       catalogId: entry.id,
       promotionCode: request.promotionCode ?? null,
@@ -110,14 +99,14 @@ export class CheckoutService {
       ? await resolvePromotionCode(stripe, request.promotionCode, {
           entry,
           price,
-          customerId: storage.customers.customerIdFor(ownerId),
-          hasPaidBefore: storage.hasPaidBefore(ownerId),
+          customerId: await storage.customers.customerIdFor(ownerId),
+          hasPaidBefore: await storage.hasPaidBefore(ownerId),
         }).catch(rethrowUnlessApp)
       : undefined;
     if (await this.#expireOtherOpenSessions(buyer, entry))
       return this.deps.planChanges.confirmationLink(ownerId, entry);
     const customerId = await stripeCall(() => ensureCustomer(stripe, storage, buyer));
-    const trial = trialOffer(entry, storage.hasSubscribedBefore(ownerId));
+    const trial = trialOffer(entry, await storage.hasSubscribedBefore(ownerId));
 
     const metadata = {
       ...buyerMetadata(buyer),
@@ -176,8 +165,8 @@ export class CheckoutService {
         trial_days: trial?.days ?? null,
       },
     );
-    storage.sessions.insert(stored);
-    return storage.sessions.find(session.id)!;
+    await storage.sessions.insert(stored);
+    return (await storage.sessions.find(session.id))!;
   }
 
   /**
@@ -187,7 +176,7 @@ export class CheckoutService {
   async #expireOtherOpenSessions(buyer: Buyer, entry: CatalogEntry): Promise<boolean> {
     const { stripe, storage, fulfilment } = this.deps;
     let switchesPlan = false;
-    for (const open of storage.sessions.openFor(ownerIdOf(buyer))) {
+    for (const open of await storage.sessions.openFor(ownerIdOf(buyer))) {
       const session = await stripeCall(async () => {
         try {
           return await stripe.checkout.sessions.expire(open.id);
@@ -197,7 +186,8 @@ export class CheckoutService {
         }
       });
       await stripeCall(() => fulfilment.syncSession(session));
-      if (session.status === 'complete') switchesPlan ||= this.#guardEntitlement(buyer, entry);
+      if (session.status === 'complete')
+        switchesPlan ||= await this.#guardEntitlement(buyer, entry);
     }
     return switchesPlan;
   }
@@ -207,9 +197,9 @@ export class CheckoutService {
    * subscription price (changed in place, never a second subscription). Never for an unverified
    * buyer: anyone may send any name, so the refusal would tell them what the buyer of that name owns.
    */
-  #guardEntitlement(buyer: Buyer, entry: CatalogEntry): boolean {
+  async #guardEntitlement(buyer: Buyer, entry: CatalogEntry): Promise<boolean> {
     if (!buyer.verified) return false;
-    const current = this.deps.storage.entitlements.get(ownerIdOf(buyer));
+    const current = await this.deps.storage.entitlements.get(ownerIdOf(buyer));
     if (!current) return false;
     if (current.source === 'lifetime')
       throw new AppError(entry.plan === 'one-time' ? 'already_subscribed' : 'lifetime_access');

@@ -14,11 +14,11 @@ export async function ensureCustomer(
   buyer: Buyer,
 ): Promise<string> {
   const ownerId = ownerIdOf(buyer);
-  const known = storage.customers.customerIdFor(ownerId);
+  const known = await storage.customers.customerIdFor(ownerId);
   if (known) return known;
   const customer = await stripe.customers.create(
     { metadata: buyerMetadata(buyer) },
     { idempotencyKey: `tilldrop-customer-${digest(ownerId)}` },
   );
-  return storage.customers.remember(ownerId, customer.id, nowSeconds()) ?? customer.id;
+  return (await storage.customers.remember(ownerId, customer.id, nowSeconds())) ?? customer.id;
 }

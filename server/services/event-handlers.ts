@@ -1,11 +1,12 @@
 import type Stripe from 'stripe';
 import type { HandledEvent } from '../stripe/handled-events.ts';
-import { idOf, type Fulfilment } from './fulfilment.ts';
+import type { Storage } from '../storage/index.ts';
+import { idOf, type Fulfilment, type PreparedSubscription } from './fulfilment.ts';
 import type { EventEffect, InvoiceOutcome, PaymentEffects } from './payment-effects.ts';
 
 export type EventOf<T extends HandledEvent> = Extract<Stripe.Event, { type: T }>;
 
-/** Does the Stripe reads an event needs, then returns its synchronous effect (or null for none). */
+/** Does the Stripe reads an event needs, then returns its effect to write (or null for none). */
 type Handler<T extends HandledEvent> = (event: EventOf<T>) => Promise<EventEffect | null>;
 
 /** One handler for each event type in HANDLED_EVENTS, and none for any other. */
@@ -41,15 +42,20 @@ export function eventHandlers(owners: {
   payments: PaymentEffects;
 }): EventHandlers {
   const { fulfilment, payments } = owners;
+  const applying = (prepared: PreparedSubscription) => async (now: number, tx: Storage) => {
+    await fulfilment.applySubscription(prepared, now, tx);
+  };
 
   const completedSession = async ({ data: { object: session } }: SessionEvent) => {
     const prepared = await fulfilment.prepareSession(session);
-    return (now: number) => void fulfilment.applyCompletedSession(session, prepared, now);
+    return async (now: number, tx: Storage) => {
+      await fulfilment.applyCompletedSession(session, prepared, now, tx);
+    };
   };
   // Every subscription event carries the subscription as it is: each is applied as its state.
   const subscription = async ({ data, created }: SubscriptionEvent) => {
     const prepared = await fulfilment.prepareSubscriptionEvent(data.object, created);
-    return prepared && ((now: number) => void fulfilment.applySubscription(prepared, now));
+    return prepared && applying(prepared);
   };
   // The subscription is read again, with its schedule, and applied as of the event.
   const schedule = async ({
@@ -59,7 +65,7 @@ export function eventHandlers(owners: {
     const subscriptionId = idOf(object.subscription);
     if (!subscriptionId) return null;
     const prepared = await fulfilment.prepareSubscription(subscriptionId, created);
-    return (now: number) => void fulfilment.applySubscription(prepared, now);
+    return applying(prepared);
   };
   const invoice =
     (outcome: InvoiceOutcome) =>
@@ -84,8 +90,8 @@ export function eventHandlers(owners: {
     'checkout.session.async_payment_failed': completedSession,
     'checkout.session.expired':
       async ({ data }) =>
-      () =>
-        fulfilment.closeExpired(data.object),
+      (_now, tx) =>
+        fulfilment.closeExpired(data.object, tx),
     'customer.subscription.created': subscription,
     'customer.subscription.updated': subscription,
     'customer.subscription.deleted': subscription,

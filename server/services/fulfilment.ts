@@ -10,7 +10,7 @@ import { judgeCompletedSession } from './session-checks.ts';
 import { amountsOf } from './session-rows.ts';
 import { scheduledChangeOf } from './plan-changes.ts';
 
-/** What applying a subscription needs from Stripe, fetched before the (synchronous) transaction. */
+/** What applying a subscription needs from Stripe, fetched before the transaction. */
 export interface PreparedSubscription {
   subscription: Stripe.Subscription;
   entry: CatalogEntry | undefined;
@@ -20,7 +20,7 @@ export interface PreparedSubscription {
   asOf: number;
 }
 
-/** What a completed session grants, decided before the (synchronous) transaction. */
+/** What a completed session grants, decided before the transaction. */
 export interface PreparedSession {
   /** Our row for it: the stored one, or one rebuilt from a session of ours whose row was lost. */
   row: StoredSession | undefined;
@@ -40,17 +40,17 @@ export const idOf = (value: string | { id: string } | null | undefined) =>
  * One Stripe account often serves several integrations and sends every event to every endpoint,
  * and another integration's subscription on one of our prices names its own users.
  */
-export function ownerOf(
+export async function ownerOf(
   storage: Storage,
   of: {
     customerId: string | null;
     stored: StoredSubscription | undefined;
     metadata: Record<string, string> | null | undefined;
   },
-): string | undefined {
+): Promise<string | undefined> {
   const ours = of.metadata?.tilldropInstance === storage.instanceId;
   return (
-    (of.customerId ? storage.customers.userIdFor(of.customerId) : undefined) ??
+    (of.customerId ? await storage.customers.userIdFor(of.customerId) : undefined) ??
     of.stored?.user_id ??
     (ours ? ownerIdFromMetadata(of.metadata) : undefined)
   );
@@ -91,19 +91,19 @@ export class Fulfilment {
     subscription: Stripe.Subscription,
     created: number,
   ): Promise<PreparedSubscription | null> {
-    const stored = this.deps.storage.subscriptions.find(subscription.id);
+    const stored = await this.deps.storage.subscriptions.find(subscription.id);
     if (stored && created < stored.stripe_updated_at) return null;
     const fresh = stored && created === stored.stripe_updated_at ? subscription.id : subscription;
     return this.prepareSubscription(fresh, created);
   }
 
-  /** Call inside a transaction. Returns false when the stored state is newer or final. */
-  applySubscription(
+  /** Writes on `tx`, a transaction. Returns false when the stored state is newer or final. */
+  async applySubscription(
     { subscription, entry, scheduled, asOf }: PreparedSubscription,
     now: number,
-  ): boolean {
-    const { storage } = this.deps;
-    const stored = storage.subscriptions.find(subscription.id);
+    tx: Storage,
+  ): Promise<boolean> {
+    const stored = await tx.subscriptions.find(subscription.id);
     if (
       stored &&
       (asOf < stored.stripe_updated_at ||
@@ -112,7 +112,7 @@ export class Fulfilment {
       return false;
     }
     const customerId = idOf(subscription.customer)!;
-    const userId = ownerOf(storage, { customerId, stored, metadata: subscription.metadata });
+    const userId = await ownerOf(tx, { customerId, stored, metadata: subscription.metadata });
     if (!userId) return false;
     const item = subscription.items.data[0];
     const row: StoredSubscription = {
@@ -136,9 +136,9 @@ export class Fulfilment {
       stripe_updated_at: Math.max(asOf, stored?.stripe_updated_at ?? 0),
       updated_at: now,
     };
-    storage.subscriptions.save(row);
-    storage.customers.remember(userId, customerId, now);
-    storage.entitlements.refresh(userId, now);
+    await tx.subscriptions.save(row);
+    await tx.customers.remember(userId, customerId, now);
+    await tx.entitlements.refresh(userId, now);
     return true;
   }
 
@@ -150,14 +150,16 @@ export class Fulfilment {
     const { storage } = this.deps;
     if (session.status === 'complete') {
       const prepared = await this.prepareSession(session);
-      storage.transaction(() => this.applyCompletedSession(session, prepared, nowSeconds()));
+      await storage.transaction((tx) =>
+        this.applyCompletedSession(session, prepared, nowSeconds(), tx),
+      );
     } else if (session.status === 'expired') {
-      this.closeExpired(session);
+      await this.closeExpired(session, storage);
     }
   }
 
-  closeExpired(session: Stripe.Checkout.Session): void {
-    this.deps.storage.sessions.close(session.id, 'expired', session.payment_status);
+  async closeExpired(session: Stripe.Checkout.Session, storage: Storage): Promise<void> {
+    await storage.sessions.close(session.id, 'expired', session.payment_status);
   }
 
   /**
@@ -185,41 +187,41 @@ export class Fulfilment {
     const subscription =
       session.mode === 'subscription' &&
       subscriptionId &&
-      !storage.subscriptions.find(subscriptionId)
+      !(await storage.subscriptions.find(subscriptionId))
         ? await this.prepareSubscription(session.subscription ?? subscriptionId)
         : undefined;
     return { row: verdict.row, grantable: true, subscription };
   }
 
   /**
-   * Call inside a transaction. Grants a paid session exactly once (unique per checkout session):
-   * returns false when there is nothing to grant or it was granted already. Who and what come
-   * from our row, never from the event.
+   * Writes on `tx`, a transaction. Grants a paid session exactly once (unique per checkout
+   * session): returns false when there is nothing to grant or it was granted already. Who and
+   * what come from our row, never from the event.
    */
-  applyCompletedSession(
+  async applyCompletedSession(
     session: Stripe.Checkout.Session,
     { row, grantable, subscription }: PreparedSession,
     now: number,
-  ): boolean {
-    const { storage } = this.deps;
+    tx: Storage,
+  ): Promise<boolean> {
     if (!row) return false;
     // A row rebuilt from Stripe is stored now; a stored one is left as it is.
-    storage.sessions.insert(row);
+    await tx.sessions.insert(row);
     const { user_id: userId, catalog_id: catalogId } = row;
     if (!grantable) {
-      storage.sessions.close(session.id, 'complete', session.payment_status);
+      await tx.sessions.close(session.id, 'complete', session.payment_status);
       return false;
     }
     const fulfilledAs = { ...amountsOf(session), payment_status: session.payment_status };
-    if (!storage.sessions.markFulfilled(session.id, now, fulfilledAs)) return false;
+    if (!(await tx.sessions.markFulfilled(session.id, now, fulfilledAs))) return false;
     const customerId = idOf(session.customer);
-    if (customerId) storage.customers.remember(userId, customerId, now);
+    if (customerId) await tx.customers.remember(userId, customerId, now);
 
     if (row.mode === 'payment') {
       // An order that cost nothing (a 100% discount, `no_payment_required`) has no payment
       // intent, and nothing to refund or dispute: its purchase is keyed by the session instead.
       const paymentId = idOf(session.payment_intent) ?? session.id;
-      const status = storage.purchases.record({
+      const status = await tx.purchases.record({
         payment_intent_id: paymentId,
         checkout_session_id: session.id,
         user_id: userId,
@@ -229,7 +231,7 @@ export class Fulfilment {
         currency: session.currency ?? 'usd',
         created_at: session.created,
       });
-      storage.payments.save({
+      await tx.payments.save({
         id: paymentId,
         user_id: userId,
         kind: 'one_time',
@@ -242,8 +244,8 @@ export class Fulfilment {
         receipt_url: null,
       });
     }
-    if (subscription) this.applySubscription(subscription, now);
-    storage.entitlements.refresh(userId, now);
+    if (subscription) await this.applySubscription(subscription, now, tx);
+    await tx.entitlements.refresh(userId, now);
     return true;
   }
 }

@@ -3,8 +3,8 @@ import type { Storage } from '../storage/index.ts';
 import type { Reversal } from '../storage/purchases.ts';
 import { idOf, ownerOf } from './fulfilment.ts';
 
-/** A handled event's effect, run inside the transaction that records the event. */
-export type EventEffect = (now: number) => void;
+/** A handled event's effect, written on `tx`, the transaction that records the event. */
+export type EventEffect = (now: number, tx: Storage) => Promise<void>;
 
 /** How an invoice event leaves its payment. */
 export type InvoiceOutcome = 'paid' | 'failed' | 'requires_action';
@@ -24,25 +24,24 @@ const DISPUTE_KEEPS_ACCESS = new Set([
 
 /**
  * What invoices, refunds and disputes do to a buyer's payments and access. Each `prepare…` does
- * its Stripe reads first and returns the synchronous effect (or null when there is none).
+ * its Stripe reads first and returns the effect to write (or null when there is none).
  */
 export class PaymentEffects {
   constructor(private readonly deps: { stripe: Stripe; storage: Storage }) {}
 
   /** Records a subscription invoice in the buyer's payment history. */
   prepareInvoice(invoice: Stripe.Invoice, outcome: InvoiceOutcome): EventEffect {
-    return (now) => {
-      const { storage } = this.deps;
+    return async (now, tx) => {
       const customerId = idOf(invoice.customer);
       const details = invoice.parent?.subscription_details;
       const subscriptionId = idOf(details?.subscription);
-      const userId = ownerOf(storage, {
+      const userId = await ownerOf(tx, {
         customerId,
-        stored: subscriptionId ? storage.subscriptions.find(subscriptionId) : undefined,
+        stored: subscriptionId ? await tx.subscriptions.find(subscriptionId) : undefined,
         metadata: details?.metadata,
       });
       if (!userId || !invoice.id) return;
-      storage.payments.save({
+      await tx.payments.save({
         id: invoice.id,
         user_id: userId,
         kind: 'invoice',
@@ -54,7 +53,7 @@ export class PaymentEffects {
         // The hosted invoice page: the receipt once paid, where the buyer confirms it until then.
         receipt_url: invoice.hosted_invoice_url ?? null,
       });
-      if (customerId) storage.customers.remember(userId, customerId, now);
+      if (customerId) await tx.customers.remember(userId, customerId, now);
     };
   }
 
@@ -70,7 +69,7 @@ export class PaymentEffects {
   ): Promise<EventEffect | null> {
     const { chargeId, paymentIntentId } = target;
     if (!chargeId || !paymentIntentId) return null;
-    if (created < this.deps.storage.purchases.asOf(paymentIntentId, 'refund')) return null;
+    if (created < (await this.deps.storage.purchases.asOf(paymentIntentId, 'refund'))) return null;
     const refunded = await this.#refundedInFull(chargeId);
     return this.#reverse(paymentIntentId, { kind: 'refund', refunded, asOf: created });
   }
@@ -82,7 +81,7 @@ export class PaymentEffects {
   async prepareDispute(dispute: Stripe.Dispute, created: number): Promise<EventEffect | null> {
     const paymentIntentId = idOf(dispute.payment_intent);
     if (!paymentIntentId) return null;
-    const asOf = this.deps.storage.purchases.asOf(paymentIntentId, 'dispute');
+    const asOf = await this.deps.storage.purchases.asOf(paymentIntentId, 'dispute');
     if (created < asOf) return null;
     const { status } =
       created === asOf ? await this.deps.stripe.disputes.retrieve(dispute.id) : dispute;
@@ -107,12 +106,11 @@ export class PaymentEffects {
   }
 
   #reverse(paymentIntentId: string, reversal: Reversal): EventEffect {
-    return (now) => {
-      const { storage } = this.deps;
-      const purchase = storage.purchases.reverse(paymentIntentId, reversal);
+    return async (now, tx) => {
+      const purchase = await tx.purchases.reverse(paymentIntentId, reversal);
       if (!purchase) return;
-      storage.payments.setStatus(paymentIntentId, purchase.status);
-      storage.entitlements.refresh(purchase.user_id, now);
+      await tx.payments.setStatus(paymentIntentId, purchase.status);
+      await tx.entitlements.refresh(purchase.user_id, now);
     };
   }
 }

@@ -150,9 +150,8 @@ export class PlanChanges {
 
   /** Read from Stripe: the item id and the period are needed as Stripe has them now. */
   async #live(userId: string): Promise<LiveSubscription> {
-    const row = this.deps.storage.subscriptions
-      .listForUser(userId)
-      .find((candidate) => LIVE.has(candidate.status));
+    const rows = await this.deps.storage.subscriptions.listForUser(userId);
+    const row = rows.find((candidate) => LIVE.has(candidate.status));
     if (!row) throw new AppError('no_subscription');
     const subscription = await stripeCall('preview_failed', () =>
       this.deps.stripe.subscriptions.retrieve(row.id),

@@ -38,7 +38,7 @@ export async function judgeCompletedSession(
   session: Stripe.Checkout.Session,
   deps: Deps,
 ): Promise<SessionVerdict> {
-  const stored = deps.storage.sessions.find(session.id);
+  const stored = await deps.storage.sessions.find(session.id);
   const found = stored ? { row: stored } : await recoverLostRow(session, deps);
   if (!('row' in found)) return { row: undefined, grantable: false, warning: found.warning };
   const { row } = found;

@@ -35,18 +35,18 @@ export async function bindStripeAccount(deps: {
     return;
   }
   const current = { id, livemode: livemodeOf(deps.secretKey) };
-  const bound = storage.stripeAccount.bound();
+  const bound = await storage.stripeAccount.bound();
   if (bound?.id === current.id && bound.livemode === current.livemode) return;
   if (!bound) {
-    storage.stripeAccount.bind(current, nowSeconds());
+    await storage.stripeAccount.bind(current, nowSeconds());
     logger.info({ stripeAccount: current.id }, `Stripe ids here belong to ${describe(current)}`);
     return;
   }
-  const setAside = storage.transaction(() => {
+  const setAside = await storage.transaction(async (tx) => {
     const now = nowSeconds();
-    const customers = storage.customers.setAsideAll(bound, now);
-    const sessions = storage.sessions.closeAllOpen();
-    storage.stripeAccount.bind(current, now);
+    const customers = await tx.customers.setAsideAll(bound, now);
+    const sessions = await tx.sessions.closeAllOpen();
+    await tx.stripeAccount.bind(current, now);
     return { customers, sessions };
   });
   logger.warn(

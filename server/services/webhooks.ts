@@ -16,7 +16,8 @@ export type WebhookOutcome = 'processed' | 'duplicate' | 'ignored';
 /**
  * Verifies, dedupes and dispatches: each event of a handled type goes to its handler (see
  * event-handlers.ts), in the pinned API version, and its effect is applied exactly once. The
- * event id is recorded in the same SQLite transaction as the effect, so a duplicate (sequential
+ * event id is recorded in the same transaction as the effect (a unique key: a twin on another
+ * instance waits for it, then finds the id taken), so a duplicate (sequential
  * or concurrent) changes nothing and a failure leaves nothing behind for Stripe's retry to trip
  * over.
  */
@@ -69,13 +70,13 @@ export class WebhookProcessor {
 
   async process(event: Stripe.Event): Promise<WebhookOutcome> {
     const { storage } = this.deps;
-    if (storage.events.seen(event.id)) return 'duplicate';
+    if (await storage.events.seen(event.id)) return 'duplicate';
     const effect = await this.#dispatch(event);
-    return storage.transaction(() => {
+    return storage.transaction(async (tx): Promise<WebhookOutcome> => {
       const now = nowSeconds();
-      if (!storage.events.record(event, now)) return 'duplicate';
+      if (!(await tx.events.record(event, now))) return 'duplicate';
       if (!effect) return 'ignored';
-      effect(now);
+      await effect(now, tx);
       return 'processed';
     });
   }

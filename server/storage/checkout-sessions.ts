@@ -81,14 +81,14 @@ export function checkoutSessionStore(db: Db) {
   const reusable = db.prepare<ReuseQuery, StoredSession>(
     `SELECT * FROM checkout_sessions
      WHERE user_id = @userId AND catalog_id = @catalogId AND status = 'open'
-       AND promotion_code IS @promotionCode AND success_url = @successUrl
+       AND promotion_code IS NOT DISTINCT FROM @promotionCode AND success_url = @successUrl
        AND cancel_url = @cancelUrl AND ui_mode = @uiMode AND expires_at > @after
      ORDER BY created_at DESC LIMIT 1`,
   );
   const setStatus = db.prepare<{ id: string; status: string; paymentStatus: string }>(
     `UPDATE checkout_sessions SET status = @status, payment_status = @paymentStatus,
-       url = CASE WHEN @status = 'open' THEN url ELSE NULL END,
-       client_secret = CASE WHEN @status = 'open' THEN client_secret ELSE NULL END
+       url = CASE WHEN CAST(@status AS TEXT) = 'open' THEN url ELSE NULL END,
+       client_secret = CASE WHEN CAST(@status AS TEXT) = 'open' THEN client_secret ELSE NULL END
      WHERE id = @id AND status = 'open'`,
   );
   const closeAllOpen = db.prepare(
@@ -119,15 +119,15 @@ export function checkoutSessionStore(db: Db) {
     /** An unexpired open session the same buyer can still pay, so a second click does not make another. */
     findReusable: (query: ReuseQuery) => reusable.get(query),
     /** Only an open session changes status: complete and expired are final. */
-    close: (id: string, status: 'complete' | 'expired', paymentStatus: string) =>
-      setStatus.run({ id, status, paymentStatus }).changes > 0,
+    close: async (id: string, status: 'complete' | 'expired', paymentStatus: string) =>
+      (await setStatus.run({ id, status, paymentStatus })) > 0,
     /**
      * Closes every open session here only, for a Stripe account that can no longer be asked to
      * expire them. Returns how many there were.
      */
-    closeAllOpen: () => closeAllOpen.run().changes,
+    closeAllOpen: () => closeAllOpen.run(),
     /** True for the one caller that fulfils the session; every later caller gets false. */
-    markFulfilled: (id: string, now: number, fulfilledAs: FulfilledAs) =>
-      markFulfilled.run({ id, now, ...fulfilledAs }).changes > 0,
+    markFulfilled: async (id: string, now: number, fulfilledAs: FulfilledAs) =>
+      (await markFulfilled.run({ id, now, ...fulfilledAs })) > 0,
   };
 }

@@ -15,29 +15,30 @@ export function customerStore(db: Db) {
   const copyAll = db.prepare<{ accountId: string; livemode: number; now: number }>(
     `INSERT INTO set_aside_customers
        (user_id, stripe_customer_id, account_id, livemode, created_at, set_aside_at)
-     SELECT user_id, stripe_customer_id, @accountId, @livemode, created_at, @now FROM customers
+     SELECT user_id, stripe_customer_id, CAST(@accountId AS TEXT), CAST(@livemode AS INTEGER),
+       created_at, CAST(@now AS BIGINT) FROM customers
      WHERE true ON CONFLICT DO NOTHING`,
   );
   const removeAll = db.prepare('DELETE FROM customers');
 
   return {
-    customerIdFor: (userId: string) => byUser.get(userId)?.stripe_customer_id,
-    userIdFor: (customerId: string) => byCustomer.get(customerId)?.user_id,
+    customerIdFor: async (userId: string) => (await byUser.get(userId))?.stripe_customer_id,
+    userIdFor: async (customerId: string) => (await byCustomer.get(customerId))?.user_id,
     /**
      * Keeps the first pairing: a user keeps their first customer and a customer its first user,
      * whatever later metadata says. Returns the customer stored for the user.
      */
-    remember(userId: string, customerId: string, now: number): string | undefined {
-      insert.run({ userId, customerId, now });
-      return byUser.get(userId)?.stripe_customer_id;
+    async remember(userId: string, customerId: string, now: number): Promise<string | undefined> {
+      await insert.run({ userId, customerId, now });
+      return (await byUser.get(userId))?.stripe_customer_id;
     },
     /**
      * Takes every pairing out of use, keeping it in set_aside_customers with the account its
-     * customer belongs to; call inside a transaction. Returns how many there were.
+     * customer belongs to; call on a transaction. Returns how many there were.
      */
-    setAsideAll(account: StripeAccount, now: number): number {
-      copyAll.run({ accountId: account.id, livemode: account.livemode ? 1 : 0, now });
-      return removeAll.run().changes;
+    async setAsideAll(account: StripeAccount, now: number): Promise<number> {
+      await copyAll.run({ accountId: account.id, livemode: account.livemode ? 1 : 0, now });
+      return removeAll.run();
     },
   };
 }

@@ -1,31 +1,20 @@
-import Database from 'better-sqlite3';
-import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
-import { migrations } from './migrations.ts';
+import { openPostgres } from './postgres.ts';
+import { openSqlite } from './sqlite.ts';
+import type { Sql } from './sql.ts';
 
-export type Db = Database.Database;
+export type { Sql as Db } from './sql.ts';
 
-/** Opens (creating if needed) the database file and brings its schema up to date. */
-export function openDatabase(path: string): Db {
-  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
-  const db = new Database(path);
-  db.pragma('journal_mode = WAL');
-  db.pragma('synchronous = NORMAL');
-  db.pragma('foreign_keys = ON');
-  db.pragma('busy_timeout = 5000');
-  migrate(db);
-  return db;
+/** Where the data lives: PostgreSQL when a URL is given, else the SQLite file. */
+export interface DatabaseLocation {
+  /** DATABASE_URL, postgres://… */
+  url?: string;
+  /** DATABASE_PATH, the SQLite file. */
+  path: string;
 }
 
-function migrate(db: Db): void {
-  const current = db.pragma('user_version', { simple: true }) as number;
-  const apply = db.transaction(() => {
-    migrations.slice(current).forEach((sql, index) => {
-      db.exec(sql);
-      db.pragma(`user_version = ${current + index + 1}`);
-    });
-  });
-  apply();
+/** Opens the database and brings its schema up to date. */
+export function openDatabase(location: DatabaseLocation): Promise<Sql> {
+  return location.url ? openPostgres(location.url) : Promise.resolve(openSqlite(location.path));
 }
 
 export const nowSeconds = () => Math.floor(Date.now() / 1000);

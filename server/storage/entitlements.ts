@@ -28,7 +28,8 @@ export function entitlementStore(db: Db) {
   // Lifetime access wins over any subscription; among subscriptions the one that runs longest.
   const derive = db.prepare<{ userId: string; now: number }>(`
     INSERT INTO entitlements (user_id, plan, billing, catalog_id, source, status, subscription_id, updated_at)
-    SELECT user_id, plan, billing, catalog_id, source, status, subscription_id, @now FROM (
+    SELECT user_id, plan, billing, catalog_id, source, status, subscription_id, CAST(@now AS BIGINT)
+    FROM (
       SELECT user_id, 'one-time' AS plan, 'once' AS billing, catalog_id, 'lifetime' AS source,
              'active' AS status, NULL AS subscription_id, 0 AS rank, created_at AS ends
       FROM purchases WHERE user_id = @userId AND status = 'paid'
@@ -38,17 +39,17 @@ export function entitlementStore(db: Db) {
       FROM subscriptions
       WHERE user_id = @userId AND status IN (${live}) AND plan IS NOT NULL
       ORDER BY rank, ends DESC LIMIT 1
-    ) WHERE true
+    ) AS best WHERE true
     ON CONFLICT (user_id) DO UPDATE SET plan = excluded.plan, billing = excluded.billing,
       catalog_id = excluded.catalog_id, source = excluded.source, status = excluded.status,
       subscription_id = excluded.subscription_id, updated_at = excluded.updated_at`);
 
   return {
     get: (userId: string) => byUser.get(userId),
-    /** Recomputes what the user has from their purchases and subscriptions; call inside the writing transaction. */
-    refresh(userId: string, now: number): void {
-      remove.run(userId);
-      derive.run({ userId, now });
+    /** Recomputes what the user has from their purchases and subscriptions; call on the writing transaction. */
+    async refresh(userId: string, now: number): Promise<void> {
+      await remove.run(userId);
+      await derive.run({ userId, now });
     },
   };
 }

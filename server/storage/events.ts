@@ -10,9 +10,9 @@ export function eventStore(db: Db) {
 
   return {
     /** False when the event was already recorded: its effects must not run again. */
-    record: (event: { id: string; type: string; created: number }, now: number) =>
-      insert.run({ id: event.id, type: event.type, created: event.created, now }).changes > 0,
-    seen: (id: string) => seen.get(id) !== undefined,
-    count: () => count.get()!.n,
+    record: async (event: { id: string; type: string; created: number }, now: number) =>
+      (await insert.run({ id: event.id, type: event.type, created: event.created, now })) > 0,
+    seen: async (id: string) => (await seen.get(id)) !== undefined,
+    count: async () => (await count.get())!.n,
   };
 }

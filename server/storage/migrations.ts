@@ -1,5 +1,6 @@
-// Numbered and append-only: a migration that shipped is never edited, only followed by another.
-export const migrations: readonly string[] = [
+// SQLite's schema, numbered and append-only: a migration that shipped is never edited, only followed by
+// another (and its counterpart in postgres-migrations.ts).
+export const sqliteMigrations: readonly string[] = [
   /* 1 */ `
   CREATE TABLE customers (
     user_id TEXT PRIMARY KEY,

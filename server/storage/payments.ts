@@ -51,7 +51,7 @@ export function paymentStore(db: Db) {
     save: (payment: Payment) => upsert.run(payment),
     setStatus: (id: string, status: string) => setStatus.run({ id, status }),
     /** Newest first; `after` is the last id of the previous page. */
-    list(userId: string, limit: number, after?: Payment): Payment[] {
+    list(userId: string, limit: number, after?: Payment): Promise<Payment[]> {
       return page.all({
         userId,
         limit,

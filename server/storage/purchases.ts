@@ -61,32 +61,36 @@ export function purchaseStore(db: Db) {
 
   return {
     /** Records a purchase, already revoked when a refund or dispute of it came first. */
-    record(purchase: Omit<Purchase, 'status'>): Purchase['status'] {
-      const status = statusOf(reversalOf.get(purchase.payment_intent_id));
-      insert.run({ ...purchase, status });
-      return byPaymentIntent.get(purchase.payment_intent_id)?.status ?? status;
+    async record(purchase: Omit<Purchase, 'status'>): Promise<Purchase['status']> {
+      const status = statusOf(await reversalOf.get(purchase.payment_intent_id));
+      await insert.run({ ...purchase, status });
+      return (await byPaymentIntent.get(purchase.payment_intent_id))?.status ?? status;
     },
     find: (paymentIntentId: string) => byPaymentIntent.get(paymentIntentId),
     /** The Stripe time of the newest refund or dispute state kept for the payment; 0 for none. */
-    asOf(paymentIntentId: string, kind: Reversal['kind']): number {
-      const row = reversalOf.get(paymentIntentId);
+    async asOf(paymentIntentId: string, kind: Reversal['kind']): Promise<number> {
+      const row = await reversalOf.get(paymentIntentId);
       return (kind === 'refund' ? row?.refund_as_of : row?.dispute_as_of) ?? 0;
     },
     /**
      * Keeps Stripe's newer word on the payment's refunds or dispute, and returns its purchase with
      * the status that follows (undefined while the purchase is not recorded yet).
      */
-    reverse(paymentIntentId: string, reversal: Reversal): Purchase | undefined {
+    async reverse(paymentIntentId: string, reversal: Reversal): Promise<Purchase | undefined> {
       if (reversal.kind === 'refund') {
-        saveRefund.run({ id: paymentIntentId, refunded: +reversal.refunded, asOf: reversal.asOf });
+        await saveRefund.run({
+          id: paymentIntentId,
+          refunded: +reversal.refunded,
+          asOf: reversal.asOf,
+        });
       } else {
         const { disputed, status, asOf } = reversal;
-        saveDispute.run({ id: paymentIntentId, disputed: +disputed, status, asOf });
+        await saveDispute.run({ id: paymentIntentId, disputed: +disputed, status, asOf });
       }
-      const purchase = byPaymentIntent.get(paymentIntentId);
+      const purchase = await byPaymentIntent.get(paymentIntentId);
       if (!purchase) return undefined;
-      const status = statusOf(reversalOf.get(paymentIntentId));
-      setStatus.run({ id: paymentIntentId, status });
+      const status = statusOf(await reversalOf.get(paymentIntentId));
+      await setStatus.run({ id: paymentIntentId, status });
       return { ...purchase, status };
     },
   };

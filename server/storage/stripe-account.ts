@@ -19,12 +19,12 @@ export function stripeAccountStore(db: Db) {
 
   return {
     /** The account the Stripe ids in this database belong to; undefined until one is bound. */
-    bound(): StripeAccount | undefined {
-      const row = bound.get();
+    async bound(): Promise<StripeAccount | undefined> {
+      const row = await bound.get();
       return row && { id: row.account_id, livemode: row.livemode === 1 };
     },
-    bind(account: StripeAccount, now: number): void {
-      bind.run({ id: account.id, livemode: account.livemode ? 1 : 0, now });
+    async bind(account: StripeAccount, now: number): Promise<void> {
+      await bind.run({ id: account.id, livemode: account.livemode ? 1 : 0, now });
     },
   };
 }

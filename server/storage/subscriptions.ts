@@ -49,7 +49,8 @@ export function subscriptionStore(db: Db) {
       scheduled_billing = excluded.scheduled_billing, scheduled_at = excluded.scheduled_at,
       trial_end = excluded.trial_end,
       stripe_updated_at = excluded.stripe_updated_at,
-      updated_at = excluded.updated_at`);
+      updated_at = excluded.updated_at
+    WHERE excluded.stripe_updated_at >= subscriptions.stripe_updated_at`);
 
   return {
     find: (id: string) => byId.get(id),

@@ -24,7 +24,7 @@ describe('the account page when a renewal needs the buyer', () => {
     await payWithCard(page, CARDS.paid);
     await paidSuccessPage(page);
     const subscription = await waitFor(
-      () => stack.running.storage.subscriptions.listForUser('ivan')[0],
+      async () => (await stack.running.storage.subscriptions.listForUser('ivan'))[0],
       'the subscription',
     );
     await stack.control.setCustomerCard(subscription.customer_id, AUTHENTICATION_REQUIRED);

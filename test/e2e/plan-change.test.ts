@@ -55,7 +55,7 @@ describe('changing plans from the pricing page', () => {
     assert.match(confirmation, /New plan Pro, \$19\.00 per month/);
     assert.match(confirmation, /Amount due today \$\d+\.\d\d/);
     assert.equal(payments.data.length, 2);
-    const customer = demo.stack.running.storage.customers.customerIdFor('ivan')!;
+    const customer = (await demo.stack.running.storage.customers.customerIdFor('ivan'))!;
     assert.equal((await demo.stack.stripe.subscriptions.list({ customer })).data.length, 1);
   });
 

@@ -32,7 +32,7 @@ describe('the demo’s free trial', () => {
     await page.getByRole('button', { name: 'Start trial' }).click();
     const success = await paidSuccessPage(page);
     const stored = await waitFor(
-      () => demo.stack.running.storage.subscriptions.listForUser('tina')[0],
+      async () => (await demo.stack.running.storage.subscriptions.listForUser('tina'))[0],
       'the trial',
     );
     await page.goto(`${demo.url}/account`);
@@ -42,7 +42,8 @@ describe('the demo’s free trial', () => {
 
     await demo.stack.control.advanceClock(TRIAL_SECONDS);
     await waitFor(
-      () => demo.stack.running.storage.subscriptions.find(stored.id)?.status === 'canceled',
+      async () =>
+        (await demo.stack.running.storage.subscriptions.find(stored.id))?.status === 'canceled',
       'the end of the trial',
     );
     await page.reload();

@@ -59,8 +59,8 @@ describe('the Stripe account a database belongs to', () => {
     const first = await start(dir, stripeDatabasePath);
     const opened = await checkout(first.stack, 'stays', 'plan_basic');
     assert.equal(opened.status, 200, JSON.stringify(opened.body));
-    const customer = first.stack.running.storage.customers.customerIdFor('stays');
-    const bound = first.stack.running.storage.stripeAccount.bound();
+    const customer = await first.stack.running.storage.customers.customerIdFor('stays');
+    const bound = await first.stack.running.storage.stripeAccount.bound();
     await first.stack.running.close();
 
     const second = await start(dir, stripeDatabasePath);
@@ -68,9 +68,9 @@ describe('the Stripe account a database belongs to', () => {
       const { storage } = second.stack.running;
       assert.deepEqual(bound, { id: first.accountId, livemode: false });
       assert.equal(second.accountId, first.accountId);
-      assert.deepEqual(storage.stripeAccount.bound(), bound);
-      assert.equal(storage.customers.customerIdFor('stays'), customer);
-      assert.equal(storage.sessions.find(opened.body.data.checkoutId)?.status, 'open');
+      assert.deepEqual(await storage.stripeAccount.bound(), bound);
+      assert.equal(await storage.customers.customerIdFor('stays'), customer);
+      assert.equal((await storage.sessions.find(opened.body.data.checkoutId))?.status, 'open');
       assert.deepEqual(warningsOf(second.logs), []);
     } finally {
       await second.stack.close();
@@ -89,8 +89,8 @@ describe('the Stripe account a database belongs to', () => {
     );
     const pending = await checkout(first.stack, 'pending', 'plan_basic');
     assert.equal(pending.status, 200, JSON.stringify(pending.body));
-    const oldCustomer = first.stack.running.storage.customers.customerIdFor('returning')!;
-    const pendingCustomer = first.stack.running.storage.customers.customerIdFor('pending')!;
+    const oldCustomer = (await first.stack.running.storage.customers.customerIdFor('returning'))!;
+    const pendingCustomer = (await first.stack.running.storage.customers.customerIdFor('pending'))!;
     await first.stack.running.close();
 
     const second = await start(dir);
@@ -110,8 +110,11 @@ describe('the Stripe account a database belongs to', () => {
         session.customer,
       );
       const { storage } = second.stack.running;
-      assert.deepEqual(storage.stripeAccount.bound(), { id: second.accountId, livemode: false });
-      assert.equal(storage.sessions.find(pending.body.data.checkoutId)?.status, 'expired');
+      assert.deepEqual(await storage.stripeAccount.bound(), {
+        id: second.accountId,
+        livemode: false,
+      });
+      assert.equal((await storage.sessions.find(pending.body.data.checkoutId))?.status, 'expired');
       const [warning] = warningsOf(second.logs);
       assert.match(warning!.msg, new RegExp(`from ${first.accountId} .* to ${second.accountId} `));
       const db = new Database(join(dir, 'tilldrop.sqlite'), { readonly: true });

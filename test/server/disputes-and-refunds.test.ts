@@ -41,31 +41,34 @@ describe('disputes and refunds of a lifetime purchase', () => {
     return charge;
   }
 
-  const hasAccess = (userId: string) =>
-    stack.running.storage.entitlements.get(userId)?.source === 'lifetime';
-  const purchaseStatus = (userId: string) =>
+  const hasAccess = async (userId: string) =>
+    (await stack.running.storage.entitlements.get(userId))?.source === 'lifetime';
+  const purchaseStatus = async (userId: string) =>
     (
-      stack.running.storage.db
+      (await stack.running.storage.db
         .prepare('SELECT status FROM purchases WHERE user_id = ?')
-        .get(userId) as { status: string } | undefined
+        .get(userId)) as { status: string } | undefined
     )?.status;
-  const paymentStatus = (userId: string) =>
+  const paymentStatus = async (userId: string) =>
     (
-      stack.running.storage.db
+      (await stack.running.storage.db
         .prepare("SELECT status FROM payments WHERE user_id = ? AND kind = 'one_time'")
-        .get(userId) as { status: string } | undefined
+        .get(userId)) as { status: string } | undefined
     )?.status;
 
   it('gives lifetime access back when a chargeback is won (charge.dispute.closed, won)', async () => {
     const charge = await boughtWithAccess('dispute-won');
     const dispute = await stack.control.disputeCharge(charge);
-    await waitFor(() => purchaseStatus('dispute-won') === 'disputed', 'the revocation');
+    await waitFor(
+      async () => (await purchaseStatus('dispute-won')) === 'disputed',
+      'the revocation',
+    );
 
     await stack.control.closeDispute(dispute.id, 'won');
     await waitFor(() => hasAccess('dispute-won'), 'access given back');
 
-    assert.equal(purchaseStatus('dispute-won'), 'paid');
-    assert.equal(paymentStatus('dispute-won'), 'paid');
+    assert.equal(await purchaseStatus('dispute-won'), 'paid');
+    assert.equal(await paymentStatus('dispute-won'), 'paid');
   });
 
   it('keeps access revoked when a chargeback is lost', async () => {
@@ -75,9 +78,9 @@ describe('disputes and refunds of a lifetime purchase', () => {
     await stack.control.closeDispute(dispute.id, 'lost');
     await allDelivered();
 
-    assert.equal(hasAccess('dispute-lost'), false);
-    assert.equal(purchaseStatus('dispute-lost'), 'disputed');
-    assert.equal(paymentStatus('dispute-lost'), 'disputed');
+    assert.equal(await hasAccess('dispute-lost'), false);
+    assert.equal(await purchaseStatus('dispute-lost'), 'disputed');
+    assert.equal(await paymentStatus('dispute-lost'), 'disputed');
   });
 
   it('leaves access alone for an inquiry (warning_needs_response), revokes it when the inquiry escalates', async () => {
@@ -85,13 +88,13 @@ describe('disputes and refunds of a lifetime purchase', () => {
 
     const inquiry = await stack.control.disputeCharge(charge, 'general', { inquiry: true });
     await allDelivered();
-    const accessDuringInquiry = hasAccess('inquiry');
+    const accessDuringInquiry = await hasAccess('inquiry');
     await stack.control.escalateInquiry(inquiry.id);
-    await waitFor(() => purchaseStatus('inquiry') === 'disputed', 'the chargeback');
+    await waitFor(async () => (await purchaseStatus('inquiry')) === 'disputed', 'the chargeback');
 
     assert.equal(inquiry.status, 'warning_needs_response');
     assert.equal(accessDuringInquiry, true);
-    assert.equal(hasAccess('inquiry'), false);
+    assert.equal(await hasAccess('inquiry'), false);
   });
 
   it('keeps access when an inquiry closes as warning_closed', async () => {
@@ -101,8 +104,8 @@ describe('disputes and refunds of a lifetime purchase', () => {
     await stack.control.closeDispute(inquiry.id, 'won');
     await allDelivered();
 
-    assert.equal(hasAccess('inquiry-closed'), true);
-    assert.equal(purchaseStatus('inquiry-closed'), 'paid');
+    assert.equal(await hasAccess('inquiry-closed'), true);
+    assert.equal(await purchaseStatus('inquiry-closed'), 'paid');
   });
 
   it('keeps access through a partial refund (charge.refunded comes for those too)', async () => {
@@ -111,8 +114,8 @@ describe('disputes and refunds of a lifetime purchase', () => {
     await stack.stripe.refunds.create({ charge, amount: 4900 });
     await allDelivered();
 
-    assert.equal(hasAccess('partial-refund'), true);
-    assert.equal(purchaseStatus('partial-refund'), 'paid');
+    assert.equal(await hasAccess('partial-refund'), true);
+    assert.equal(await purchaseStatus('partial-refund'), 'paid');
   });
 
   it('revokes once partial refunds add up to the whole charge', async () => {
@@ -121,21 +124,27 @@ describe('disputes and refunds of a lifetime purchase', () => {
 
     await stack.stripe.refunds.create({ charge, amount: 4900 });
     await stack.stripe.refunds.create({ charge, amount: amount - 4900 });
-    await waitFor(() => purchaseStatus('two-refunds') === 'refunded', 'the revocation');
+    await waitFor(
+      async () => (await purchaseStatus('two-refunds')) === 'refunded',
+      'the revocation',
+    );
 
-    assert.equal(hasAccess('two-refunds'), false);
+    assert.equal(await hasAccess('two-refunds'), false);
   });
 
   it('gives access back when the refund fails (refund.failed, charge.refund.updated)', async () => {
     const charge = await boughtWithAccess('refund-failed');
     const refund = await stack.stripe.refunds.create({ charge });
-    await waitFor(() => purchaseStatus('refund-failed') === 'refunded', 'the revocation');
+    await waitFor(
+      async () => (await purchaseStatus('refund-failed')) === 'refunded',
+      'the revocation',
+    );
 
     await stack.control.failRefund(refund.id, 'expired_or_canceled_card');
     await waitFor(() => hasAccess('refund-failed'), 'access given back');
 
-    assert.equal(purchaseStatus('refund-failed'), 'paid');
-    assert.equal(paymentStatus('refund-failed'), 'paid');
+    assert.equal(await purchaseStatus('refund-failed'), 'paid');
+    assert.equal(await paymentStatus('refund-failed'), 'paid');
   });
 
   it('gives access back after a refund fails on its own (test card 4000 0000 0000 5126)', async () => {
@@ -156,8 +165,8 @@ describe('disputes and refunds of a lifetime purchase', () => {
     );
     await allDelivered();
 
-    assert.equal(hasAccess('refund-card'), true);
-    assert.equal(purchaseStatus('refund-card'), 'paid');
+    assert.equal(await hasAccess('refund-card'), true);
+    assert.equal(await purchaseStatus('refund-card'), 'paid');
   });
 
   describe('delivered shuffled and duplicated', () => {
@@ -182,8 +191,8 @@ describe('disputes and refunds of a lifetime purchase', () => {
           await stack.control.closeDispute(dispute.id, 'won');
         });
 
-        assert.equal(hasAccess(userId), true);
-        assert.equal(purchaseStatus(userId), 'paid');
+        assert.equal(await hasAccess(userId), true);
+        assert.equal(await purchaseStatus(userId), 'paid');
       });
 
       it(`ends without access after a chargeback is lost (round ${round})`, async () => {
@@ -194,8 +203,8 @@ describe('disputes and refunds of a lifetime purchase', () => {
           await stack.control.closeDispute(dispute.id, 'lost');
         });
 
-        assert.equal(hasAccess(userId), false);
-        assert.equal(purchaseStatus(userId), 'disputed');
+        assert.equal(await hasAccess(userId), false);
+        assert.equal(await purchaseStatus(userId), 'disputed');
       });
 
       it(`ends with access after a refund that failed (round ${round})`, async () => {
@@ -206,8 +215,8 @@ describe('disputes and refunds of a lifetime purchase', () => {
           await stack.control.failRefund(refund.id);
         });
 
-        assert.equal(hasAccess(userId), true);
-        assert.equal(purchaseStatus(userId), 'paid');
+        assert.equal(await hasAccess(userId), true);
+        assert.equal(await purchaseStatus(userId), 'paid');
       });
     }
   });

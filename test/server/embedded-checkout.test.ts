@@ -35,8 +35,11 @@ describe('embedded checkout', () => {
       token: await stack.tokenFor(userId),
       body,
     });
-  const sessionRow = (id: string) =>
-    stack.running.storage.sessions.find(id) as { ui_mode: string; client_secret: string | null };
+  const sessionRow = async (id: string) =>
+    (await stack.running.storage.sessions.find(id)) as {
+      ui_mode: string;
+      client_secret: string | null;
+    };
 
   describe('POST /payment/checkout with uiMode "embedded"', () => {
     it("answers the session's client secret and no URL, in the documented envelope", async () => {
@@ -153,8 +156,12 @@ describe('embedded checkout', () => {
       assert.equal(first!.status, 'expired');
       assert.equal(second!.status, 'expired');
       assert.equal(third!.status, 'open');
-      assert.equal(sessionRow(ids[1]!).client_secret, null, 'a closed session keeps no secret');
-      assert.equal(sessionRow(ids[1]!).ui_mode, 'embedded');
+      assert.equal(
+        (await sessionRow(ids[1]!)).client_secret,
+        null,
+        'a closed session keeps no secret',
+      );
+      assert.equal((await sessionRow(ids[1]!)).ui_mode, 'embedded');
     });
 
     it('returns the same embedded session for a retried Idempotency-Key, and refuses the key for a hosted checkout', async () => {

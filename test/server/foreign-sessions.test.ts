@@ -71,10 +71,10 @@ describe('checkout sessions this server never made', () => {
     const response = await deliver(stack, event);
 
     assert.equal(response.status, 200);
-    assert.equal(count(stack, 'stripe_events', 'id = ?', event.id), 1);
-    assert.equal(count(stack, 'purchases', 'user_id = ?', 'intruder'), 0);
-    assert.equal(count(stack, 'checkout_sessions', 'id = ?', session.id), 0);
-    assert.equal(entitlementOf('intruder'), undefined);
+    assert.equal(await count(stack, 'stripe_events', 'id = ?', event.id), 1);
+    assert.equal(await count(stack, 'purchases', 'user_id = ?', 'intruder'), 0);
+    assert.equal(await count(stack, 'checkout_sessions', 'id = ?', session.id), 0);
+    assert.equal(await entitlementOf('intruder'), undefined);
     assert.equal(warningsAbout(session.id).length, 1);
   });
 
@@ -88,8 +88,8 @@ describe('checkout sessions this server never made', () => {
     const response = await deliver(stack, makeEvent('checkout.session.completed', session));
 
     assert.equal(response.status, 200);
-    assert.equal(entitlementOf('victim'), undefined);
-    assert.equal(count(stack, 'payments', 'user_id = ?', 'victim'), 0);
+    assert.equal(await entitlementOf('victim'), undefined);
+    assert.equal(await count(stack, 'payments', 'user_id = ?', 'victim'), 0);
     assert.equal(warningsAbout(session.id).length, 1);
   });
 
@@ -99,8 +99,8 @@ describe('checkout sessions this server never made', () => {
     const response = await deliver(stack, makeEvent('checkout.session.completed', session));
 
     assert.equal(response.status, 200);
-    assert.equal(entitlementOf('underpaid'), undefined);
-    assert.equal(stack.running.storage.sessions.find(session.id)?.fulfilled_at, null);
+    assert.equal(await entitlementOf('underpaid'), undefined);
+    assert.equal((await stack.running.storage.sessions.find(session.id))?.fulfilled_at, null);
     assert.match(warningsAbout(session.id)[0]?.reason, /is not the price 14900/);
   });
 
@@ -109,7 +109,7 @@ describe('checkout sessions this server never made', () => {
 
     await deliver(stack, makeEvent('checkout.session.completed', session));
 
-    assert.equal(entitlementOf('other-currency'), undefined);
+    assert.equal(await entitlementOf('other-currency'), undefined);
     assert.equal(warningsAbout(session.id).length, 1);
   });
 
@@ -120,13 +120,15 @@ describe('checkout sessions this server never made', () => {
     });
     const sessionId = created.body.data.checkoutId;
     // As if the process had died between Stripe's answer and the insert.
-    stack.running.storage.db.prepare('DELETE FROM checkout_sessions WHERE id = ?').run(sessionId);
+    await stack.running.storage.db
+      .prepare('DELETE FROM checkout_sessions WHERE id = ?')
+      .run(sessionId);
 
     await stack.control.completeSession(sessionId);
     const entitlement = await waitFor(() => entitlementOf('lost-row'), 'the purchase');
 
     assert.equal(entitlement.source, 'lifetime');
-    const row = stack.running.storage.sessions.find(sessionId);
+    const row = await stack.running.storage.sessions.find(sessionId);
     assert.equal(row?.user_id, 'lost-row');
     assert.equal(row?.catalog_id, 'one-time');
     assert.equal(row?.price_id, await priceIdOf(stack, 'one-time'));
@@ -154,8 +156,8 @@ describe('checkout sessions this server never made', () => {
     await stack.control.completeSession(made.id);
     await waitFor(() => warningsAbout(made.id).length > 0, 'the warning');
 
-    assert.equal(entitlementOf('tagged'), undefined);
-    assert.equal(count(stack, 'checkout_sessions', 'id = ?', made.id), 0);
+    assert.equal(await entitlementOf('tagged'), undefined);
+    assert.equal(await count(stack, 'checkout_sessions', 'id = ?', made.id), 0);
     assert.match(warningsAbout(made.id)[0].reason, /not the price of catalog entry one-time/);
   });
 });

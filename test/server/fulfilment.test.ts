@@ -30,7 +30,7 @@ describe('fulfilment', () => {
 
     await stack.control.completeSession(sessionId);
     await waitFor(
-      () => stack.running.storage.sessions.find(sessionId)?.fulfilled_at,
+      async () => (await stack.running.storage.sessions.find(sessionId))?.fulfilled_at,
       'the fulfilment',
     );
     const state = await request(stack.apiUrl, 'GET', `/payment/checkout/${sessionId}`, { token });
@@ -87,8 +87,11 @@ describe('fulfilment', () => {
     assert.equal(session.payment_intent, null);
     assert.equal(state.body.data.fulfilled, true);
     assert.equal(state.body.data.paymentStatus, 'no_payment_required');
-    assert.deepEqual(stack.running.storage.entitlements.get('free-lifetime')?.source, 'lifetime');
-    assert.equal(count(stack, 'purchases', 'checkout_session_id = ?', sessionId), 1);
+    assert.deepEqual(
+      (await stack.running.storage.entitlements.get('free-lifetime'))?.source,
+      'lifetime',
+    );
+    assert.equal(await count(stack, 'purchases', 'checkout_session_id = ?', sessionId), 1);
     assert.deepEqual(
       payments.body.data.map((p: { amount: number; status: string }) => [p.amount, p.status]),
       [[0, 'paid']],
@@ -108,9 +111,9 @@ describe('fulfilment', () => {
     await stack.control.completeSession(session.id);
     await allDelivered();
 
-    assert.equal(stack.running.storage.entitlements.get('named-by-someone-else'), undefined);
-    assert.equal(count(stack, 'subscriptions', 'user_id = ?', 'named-by-someone-else'), 0);
-    assert.equal(count(stack, 'payments', 'user_id = ?', 'named-by-someone-else'), 0);
-    assert.equal(count(stack, 'customers', 'user_id = ?', 'named-by-someone-else'), 0);
+    assert.equal(await stack.running.storage.entitlements.get('named-by-someone-else'), undefined);
+    assert.equal(await count(stack, 'subscriptions', 'user_id = ?', 'named-by-someone-else'), 0);
+    assert.equal(await count(stack, 'payments', 'user_id = ?', 'named-by-someone-else'), 0);
+    assert.equal(await count(stack, 'customers', 'user_id = ?', 'named-by-someone-else'), 0);
   });
 });

@@ -521,7 +521,7 @@ describe('fuzzing every public route', () => {
             body,
           });
           const eventId = JSON.parse(body).id as string;
-          const recorded = stack.running.storage.events.seen(eventId);
+          const recorded = await stack.running.storage.events.seen(eventId);
 
           if (first.status === 200) {
             assert.equal(recorded, true);

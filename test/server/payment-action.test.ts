@@ -26,7 +26,7 @@ describe('a subscription that needs its buyer', () => {
     assert.equal(created.status, 200, JSON.stringify(created.body));
     assert.ok((await stack.control.completeSession(created.body.sessionId)).ok);
     await waitFor(() => stack.running.storage.entitlements.get(userId), 'the entitlement');
-    const subscription = stack.running.storage.subscriptions.listForUser(userId)[0]!;
+    const subscription = (await stack.running.storage.subscriptions.listForUser(userId))[0]!;
     return { token, subscription };
   }
 
@@ -107,7 +107,7 @@ describe('a subscription that needs its buyer', () => {
       const account = await accountOf(token);
       return account.subscription?.status === 'paused' && account;
     }, 'the pause');
-    const entitlementWhilePaused = stack.running.storage.entitlements.get('pauser');
+    const entitlementWhilePaused = await stack.running.storage.entitlements.get('pauser');
     await stack.stripe.subscriptions.resume(subscription.id);
     const resumed = await waitFor(async () => {
       const account = await accountOf(token);
@@ -142,9 +142,12 @@ describe('a subscription that needs its buyer', () => {
       }
       await allDelivered();
 
-      assert.equal(stack.running.storage.subscriptions.find(subscription.id)?.status, ending);
       assert.equal(
-        stack.running.storage.entitlements.get(userId)?.status,
+        (await stack.running.storage.subscriptions.find(subscription.id))?.status,
+        ending,
+      );
+      assert.equal(
+        (await stack.running.storage.entitlements.get(userId))?.status,
         ending === 'active' ? 'active' : undefined,
       );
     }

@@ -17,8 +17,8 @@ describe('changing plans', () => {
   after(() => stack.close());
 
   const entitlementOf = (userId: string) => stack.running.storage.entitlements.get(userId);
-  const storedSubscription = (userId: string) =>
-    stack.running.storage.subscriptions.listForUser(userId)[0]!;
+  const storedSubscription = async (userId: string) =>
+    (await stack.running.storage.subscriptions.listForUser(userId))[0]!;
 
   async function subscriber(userId: string, plan: 'BASIC' | 'PRO', billing = 'monthly') {
     const token = await stack.tokenFor(userId);
@@ -28,7 +28,7 @@ describe('changing plans', () => {
     });
     assert.equal(created.status, 200, JSON.stringify(created.body));
     assert.ok((await stack.control.completeSession(created.body.sessionId)).ok);
-    await waitFor(() => entitlementOf(userId)?.plan === plan, 'the first plan');
+    await waitFor(async () => (await entitlementOf(userId))?.plan === plan, 'the first plan');
     return token;
   }
 
@@ -80,7 +80,7 @@ describe('changing plans', () => {
   const subscriptionsAtStripe = async (userId: string) =>
     (
       await stack.stripe.subscriptions.list({
-        customer: storedSubscription(userId).customer_id,
+        customer: (await storedSubscription(userId)).customer_id,
         status: 'all',
       })
     ).data;
@@ -88,7 +88,7 @@ describe('changing plans', () => {
   it('upgrades BASIC to PRO at once for the prorated price the preview showed, on the one subscription', async () => {
     const token = await subscriber('upgrader', 'BASIC');
     await stack.control.advanceClock(10 * DAY);
-    const periodEnd = storedSubscription('upgrader').current_period_end!;
+    const periodEnd = (await storedSubscription('upgrader')).current_period_end!;
 
     const shown = await preview(token, 'plan=PRO&billing=monthly');
     const checkout = await request(stack.apiUrl, 'POST', '/api/subscription/create-checkout', {
@@ -98,7 +98,7 @@ describe('changing plans', () => {
     const { markup, location } = await withShuffledEvents(() =>
       confirmOnPortal(checkout.body.url, 'plan_professional'),
     );
-    await waitFor(() => entitlementOf('upgrader')?.plan === 'PRO', 'PRO');
+    await waitFor(async () => (await entitlementOf('upgrader'))?.plan === 'PRO', 'PRO');
     const history = await payments(token);
 
     assert.equal(shown.effective, 'now');
@@ -112,7 +112,7 @@ describe('changing plans', () => {
     assert.match(markup, new RegExp(`\\$${(shown.amountDue / 100).toFixed(2)}`));
     assert.equal(location, `${new URL(stack.apiUrl).origin}/account`);
     assert.equal((await subscriptionsAtStripe('upgrader')).length, 1);
-    assert.equal(storedSubscription('upgrader').current_period_end, periodEnd);
+    assert.equal((await storedSubscription('upgrader')).current_period_end, periodEnd);
     assert.equal(history.length, 2);
     const proration = history.find((payment) => payment.amount !== 900)!;
     assert.ok(Math.abs(proration.amount - shown.amountDue) <= 1, `${proration.amount}`);
@@ -121,7 +121,7 @@ describe('changing plans', () => {
 
   it('schedules PRO to BASIC for the renewal: PRO until the clock passes it, then BASIC', async () => {
     const token = await subscriber('downgrader', 'PRO');
-    const periodEnd = storedSubscription('downgrader').current_period_end!;
+    const periodEnd = (await storedSubscription('downgrader')).current_period_end!;
     const renewalIso = new Date(periodEnd * 1000).toISOString().replace('.000', '');
 
     const shown = await preview(token, 'plan=BASIC');
@@ -156,7 +156,7 @@ describe('changing plans', () => {
     await withShuffledEvents(async () =>
       stack.control.advanceClock(periodEnd - (await stack.control.now()) + 60),
     );
-    await waitFor(() => entitlementOf('downgrader')?.plan === 'BASIC', 'BASIC');
+    await waitFor(async () => (await entitlementOf('downgrader'))?.plan === 'BASIC', 'BASIC');
     const afterRenewal = await account(token);
     const history = await payments(token);
 
@@ -175,7 +175,7 @@ describe('changing plans', () => {
     await confirmOnPortal(checkout.body.url, 'plan_basic');
     await waitFor(async () => (await account(token)).scheduledChange ?? undefined, 'BASIC');
     const subscription = await stack.stripe.subscriptions.retrieve(
-      storedSubscription('rescheduler').id,
+      (await storedSubscription('rescheduler')).id,
     );
     const scheduleId = subscription.schedule as string;
     const [current] = (await stack.stripe.subscriptionSchedules.retrieve(scheduleId)).phases;
@@ -200,7 +200,7 @@ describe('changing plans', () => {
     );
 
     assert.equal(moved, true);
-    assert.equal(entitlementOf('rescheduler')?.plan, 'PRO');
+    assert.equal((await entitlementOf('rescheduler'))?.plan, 'PRO');
   });
 
   it('switches PRO monthly to annual at once, restarting the period a year out', async () => {
@@ -216,7 +216,9 @@ describe('changing plans', () => {
       confirmOnPortal(generic.body.data.checkoutUrl, 'plan_professional_annual'),
     );
     const entitlement = await waitFor(
-      () => entitlementOf('annualizer')?.billing === 'annual' && entitlementOf('annualizer'),
+      async () =>
+        (await entitlementOf('annualizer'))?.billing === 'annual' &&
+        (await entitlementOf('annualizer')),
       'the annual plan',
     );
 
@@ -228,7 +230,7 @@ describe('changing plans', () => {
     assert.ok(Date.parse(generic.body.data.expiresAt) > Date.now() - 60_000);
     assert.equal(entitlement.plan, 'PRO');
     assert.equal((await subscriptionsAtStripe('annualizer')).length, 1);
-    assert.ok(storedSubscription('annualizer').current_period_end! >= now + 364 * DAY);
+    assert.ok((await storedSubscription('annualizer')).current_period_end! >= now + 364 * DAY);
   });
 
   it('answers the plan already held with 409 and a buyer with no subscription with 400', async () => {
@@ -280,7 +282,10 @@ describe('changing plans', () => {
       body: { planId: 'one-time' },
     });
     await stack.control.completeSession(bought.body.data.checkoutId);
-    await waitFor(() => entitlementOf('lifetime-buyer')?.source === 'lifetime', 'lifetime');
+    await waitFor(
+      async () => (await entitlementOf('lifetime-buyer'))?.source === 'lifetime',
+      'lifetime',
+    );
 
     const response = await request(stack.apiUrl, 'POST', '/api/subscription/create-checkout', {
       token,

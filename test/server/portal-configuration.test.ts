@@ -35,7 +35,7 @@ describe('the billing portal on a Stripe account without a default configuration
     const running = await startServer(parsed, { logger: testLogger(parsed.LOG_LEVEL) });
     servers.push(running);
     const customer = await stripe.stripe.customers.create({ metadata: { userId } });
-    running.storage.customers.remember(userId, customer.id, nowSeconds());
+    await running.storage.customers.remember(userId, customer.id, nowSeconds());
     return running;
   }
 

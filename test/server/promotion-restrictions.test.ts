@@ -79,7 +79,7 @@ describe('promotion codes on Stripe’s page', () => {
     });
 
     const session = await stack.stripe.checkout.sessions.retrieve(created.body.sessionId);
-    const row = stack.running.storage.sessions.find(created.body.sessionId);
+    const row = await stack.running.storage.sessions.find(created.body.sessionId);
 
     assert.equal(session.discounts?.length, 1);
     assert.equal(session.discounts?.[0]?.promotion_code, row?.promotion_code_id);
@@ -95,8 +95,14 @@ describe('promotion codes on Stripe’s page', () => {
     const response = await deliver(stack, makeEvent('checkout.session.completed', session));
 
     assert.equal(response.status, 200);
-    assert.equal(stack.running.storage.entitlements.get('typed-elsewhere')?.source, 'lifetime');
-    assert.equal(count(stack, 'purchases', 'user_id = ? AND amount = 7450', 'typed-elsewhere'), 1);
+    assert.equal(
+      (await stack.running.storage.entitlements.get('typed-elsewhere'))?.source,
+      'lifetime',
+    );
+    assert.equal(
+      await count(stack, 'purchases', 'user_id = ? AND amount = 7450', 'typed-elsewhere'),
+      1,
+    );
     const [warning] = warningsAbout(session.id);
     assert.match(warning?.reason, /promotion code promo_not_ours, which our rules did not allow/);
   });
@@ -127,6 +133,6 @@ describe('promotion codes on Stripe’s page', () => {
 
     assert.equal(granted.source, 'lifetime');
     assert.deepEqual(warningsAbout(sessionId), []);
-    assert.equal(count(stack, 'purchases', 'user_id = ? AND amount = 11920', 'own-code'), 1);
+    assert.equal(await count(stack, 'purchases', 'user_id = ? AND amount = 11920', 'own-code'), 1);
   });
 });

@@ -91,7 +91,7 @@ describe('a purchase from checkout to entitlement', () => {
       body: { userId: 'lifer', planId: 'one-time' },
     });
 
-    assert.equal(entitlementOf('lifer')?.source, 'lifetime');
+    assert.equal((await entitlementOf('lifer'))?.source, 'lifetime');
     assert.equal(again.status, 409);
     assert.deepEqual(again.body, {
       error: 'You are already subscribed to this plan',
@@ -152,8 +152,8 @@ describe('a purchase from checkout to entitlement', () => {
 
       assert.equal(second.status, 200);
       assert.match(second.body.data.checkoutId, /^bps_/);
-      assert.equal(entitlementOf('paid-elsewhere')?.plan, 'BASIC');
-      const customer = stack.running.storage.customers.customerIdFor('paid-elsewhere')!;
+      assert.equal((await entitlementOf('paid-elsewhere'))?.plan, 'BASIC');
+      const customer = (await stack.running.storage.customers.customerIdFor('paid-elsewhere'))!;
       assert.equal((await stack.stripe.subscriptions.list({ customer })).data.length, 1);
     } finally {
       await stack.control.holdWebhooks(false);
@@ -184,7 +184,9 @@ describe('a purchase from checkout to entitlement', () => {
     const otherPlan = await send('one-time');
     await stack.stripe.checkout.sessions.expire(first.body.data.checkoutId);
     await waitFor(
-      () => stack.running.storage.sessions.find(first.body.data.checkoutId)?.status === 'expired',
+      async () =>
+        (await stack.running.storage.sessions.find(first.body.data.checkoutId))?.status ===
+        'expired',
       'the expiry',
     );
     const afterExpiry = await send('weekly');
@@ -224,9 +226,9 @@ describe('a purchase from checkout to entitlement', () => {
         [state.body.data.currency, state.body.data.amountSubtotal, state.body.data.amountTotal],
         ['usd', 1900, 1900],
       );
-      assert.equal(entitlementOf('early-bird')?.plan, 'PRO');
+      assert.equal((await entitlementOf('early-bird'))?.plan, 'PRO');
       sessionId = created.body.data.checkoutId;
-      fulfilledAt = stack.running.storage.sessions.find(sessionId)?.fulfilled_at;
+      fulfilledAt = (await stack.running.storage.sessions.find(sessionId))?.fulfilled_at;
     } finally {
       await stack.control.holdWebhooks(false);
       await stack.control.deliverPending();
@@ -234,12 +236,12 @@ describe('a purchase from checkout to entitlement', () => {
     // The late webhooks (delivered by now) change nothing: the same grant, one subscription.
     const deliveries = await stack.control.listDeliveries();
     assert.ok(deliveries.every((delivery) => delivery.status === 'succeeded'));
-    assert.equal(stack.running.storage.sessions.find(sessionId)?.fulfilled_at, fulfilledAt);
-    const rows = stack.running.storage.db
+    assert.equal((await stack.running.storage.sessions.find(sessionId))?.fulfilled_at, fulfilledAt);
+    const rows = (await stack.running.storage.db
       .prepare('SELECT COUNT(*) AS n FROM subscriptions WHERE user_id = ?')
-      .get('early-bird') as { n: number };
+      .get('early-bird')) as { n: number };
     assert.equal(rows.n, 1);
-    assert.equal(entitlementOf('early-bird')?.plan, 'PRO');
+    assert.equal((await entitlementOf('early-bird'))?.plan, 'PRO');
   });
 
   it('applies shuffled and duplicated deliveries to the same final state', async () => {
@@ -252,7 +254,7 @@ describe('a purchase from checkout to entitlement', () => {
     const entitlement = await waitFor(() => entitlementOf('shuffled'), 'the entitlement');
     assert.equal(entitlement.plan, 'BASIC');
     assert.equal(entitlement.status, 'active');
-    assert.equal(stack.running.storage.sessions.find(sessionId)?.status, 'complete');
+    assert.equal((await stack.running.storage.sessions.find(sessionId))?.status, 'complete');
   });
 
   it('lists the payment history newest first, one page at a time', async () => {
@@ -262,7 +264,10 @@ describe('a purchase from checkout to entitlement', () => {
       token,
       body: { userId: 'payer', planId: 'one-time' },
     }).then((r) => stack.control.completeSession(r.body.sessionId));
-    await waitFor(() => entitlementOf('payer')?.source === 'lifetime', 'lifetime access');
+    await waitFor(
+      async () => (await entitlementOf('payer'))?.source === 'lifetime',
+      'lifetime access',
+    );
 
     const first = PaymentsResponse.parse(
       (await request(stack.apiUrl, 'GET', '/api/payments?limit=1', { token })).body,
@@ -291,10 +296,13 @@ describe('a purchase from checkout to entitlement', () => {
     await waitFor(() => entitlementOf('canceller'), 'the entitlement');
 
     const portal = await request(stack.apiUrl, 'POST', '/api/subscription/portal', { token });
-    const subscriptionId = stack.running.storage.subscriptions.listForUser('canceller')[0]!.id;
+    const subscriptionId = (await stack.running.storage.subscriptions.listForUser('canceller'))[0]!
+      .id;
     await stack.stripe.subscriptions.update(subscriptionId, { cancel_at_period_end: true });
     await waitFor(
-      () => stack.running.storage.subscriptions.find(subscriptionId)?.cancel_at_period_end === 1,
+      async () =>
+        (await stack.running.storage.subscriptions.find(subscriptionId))?.cancel_at_period_end ===
+        1,
       'the cancellation',
     );
     const account = AccountResponse.parse(
@@ -348,29 +356,31 @@ describe('a purchase from checkout to entitlement', () => {
   it('renews on the clock, falls past due on a failing card, then cancels', async () => {
     await subscribe('renewer', { plan: 'BASIC' });
     await waitFor(() => entitlementOf('renewer'), 'the entitlement');
-    const subscription = stack.running.storage.subscriptions.listForUser('renewer')[0]!;
+    const subscription = (await stack.running.storage.subscriptions.listForUser('renewer'))[0]!;
     const firstEnd = subscription.current_period_end!;
 
     await stack.control.advanceClock(31 * 86_400);
     await waitFor(
-      () =>
-        (stack.running.storage.subscriptions.find(subscription.id)!.current_period_end ?? 0) >
-        firstEnd,
+      async () =>
+        ((await stack.running.storage.subscriptions.find(subscription.id))!.current_period_end ??
+          0) > firstEnd,
       'the renewal',
     );
     await stack.control.setCustomerCard(subscription.customer_id, '4000000000000341');
     await stack.control.advanceClock(31 * 86_400);
     await waitFor(
-      () => stack.running.storage.subscriptions.find(subscription.id)?.status === 'past_due',
+      async () =>
+        (await stack.running.storage.subscriptions.find(subscription.id))?.status === 'past_due',
       'past due',
     );
     await stack.control.advanceClock(30 * 86_400);
     await waitFor(
-      () => stack.running.storage.subscriptions.find(subscription.id)?.status === 'canceled',
+      async () =>
+        (await stack.running.storage.subscriptions.find(subscription.id))?.status === 'canceled',
       'the cancellation',
     );
 
-    assert.equal(entitlementOf('renewer'), undefined);
+    assert.equal(await entitlementOf('renewer'), undefined);
   });
 
   it('reconciles missed events, and a second run changes nothing', async () => {
@@ -379,17 +389,21 @@ describe('a purchase from checkout to entitlement', () => {
     // A minute later the endpoint is back: a live event lands after the missed ones, which stay held.
     await stack.control.advanceClock(60);
     await stack.control.holdWebhooks(false);
-    const seen = stack.running.storage.events.count();
+    const seen = await stack.running.storage.events.count();
     await request(stack.apiUrl, 'POST', '/api/create-checkout-session', {
       body: { userId: 'after-the-gap', planId: 'weekly' },
     });
-    await waitFor(() => stack.running.storage.events.count() > seen, 'the live event');
+    await waitFor(
+      async () => (await stack.running.storage.events.count()) > seen,
+      'the live event',
+    );
     const reconcileOnce = () =>
       // Asynchronous: the local Stripe it talks to lives in this very process.
       promisify(execFile)(process.execPath, ['--import', 'tsx', 'scripts/reconcile.ts'], {
         env: {
           ...process.env,
           DATABASE_PATH: stack.databasePath,
+          DATABASE_URL: stack.databaseUrl ?? '',
           LOCAL_STRIPE_PORT: new URL(stack.localStripeUrl).port,
           LOG_LEVEL: 'silent',
         },
@@ -401,6 +415,6 @@ describe('a purchase from checkout to entitlement', () => {
 
     assert.match(first.stdout, /Reconciled: [1-9]\d* applied/);
     assert.match(second.stdout, /Reconciled: 0 applied/);
-    assert.equal(entitlementOf('missed')?.plan, 'PRO');
+    assert.equal((await entitlementOf('missed'))?.plan, 'PRO');
   });
 });

@@ -24,7 +24,7 @@ import { startLocalStripe, type LocalStripe } from '@tilldrop/local-stripe';
 import { WEBHOOK_PATH } from '../../server/routes/webhooks.ts';
 import { createLogger } from '../../server/runtime.ts';
 import { loadCatalog } from '../../server/services/catalog.ts';
-import { createStorage, openDatabase, type Storage } from '../../server/storage/index.ts';
+import { openStorage, type Storage } from '../../server/storage/index.ts';
 import { STRIPE_API_VERSION } from '../../server/stripe/client.ts';
 import { ApiFailure, GenericFailure, SessionFailure } from '../../shared/index.ts';
 import { request, TEST_AUTH_SECRET } from '../support/stack.ts';
@@ -131,8 +131,7 @@ async function startFaultStack(): Promise<FaultStack> {
     port: wirePort,
     protocol: 'http',
   });
-  const db = openDatabase(join(dir, 'tilldrop.sqlite'));
-  const storage = createStorage(db);
+  const storage = await openStorage({ path: join(dir, 'tilldrop.sqlite') });
   const logs: string[] = [];
   const app = createApp({
     stripe: serverStripe,
@@ -169,7 +168,7 @@ async function startFaultStack(): Promise<FaultStack> {
       await new Promise((resolve) => wire.server.close(resolve));
       await new Promise((resolve) => api.close(resolve));
       await localStripe.close();
-      db.close();
+      await storage.close();
       rmSync(dir, { recursive: true, force: true });
     },
   };
@@ -252,12 +251,12 @@ describe('Stripe failing while a checkout is created', () => {
     const sessions = (await stack.stripe.checkout.sessions.list({ limit: 100 })).data.filter(
       (session) => session.client_reference_id === userId,
     );
-    const rows = stack.storage.db
+    const rows = (await stack.storage.db
       .prepare('SELECT id FROM checkout_sessions WHERE user_id = ?')
-      .all(userId) as { id: string }[];
+      .all(userId)) as { id: string }[];
     return {
       stripeCustomers: customers.map((c) => c.id),
-      storedCustomer: stack.storage.customers.customerIdFor(userId),
+      storedCustomer: await stack.storage.customers.customerIdFor(userId),
       stripeSessions: sessions.map((s) => s.id),
       storedSessions: rows.map((row) => row.id),
     };
@@ -397,20 +396,19 @@ describe('Stripe failing while webhooks and the success page re-fetch', () => {
       const retried = deliveries.filter((d) => d.attempts > 1);
       assert.ok(retried.length >= 1, 'a delivery failed and was retried');
       assert.ok(stack.wire.callsTo('GET', '/v1/subscriptions').length > refetchesBefore);
-      const events = stack.storage.db
-        .prepare('SELECT id FROM stripe_events')
-        .all()
-        .map((row) => (row as { id: string }).id);
+      const events = (await stack.storage.db.prepare('SELECT id FROM stripe_events').all()).map(
+        (row) => (row as { id: string }).id,
+      );
       assert.equal(new Set(events).size, events.length);
       for (const delivery of deliveries) assert.ok(events.includes(delivery.event_id));
-      const entitlement = stack.storage.entitlements.get(userId);
+      const entitlement = await stack.storage.entitlements.get(userId);
       assert.equal(entitlement?.plan, 'PRO');
-      const subscriptions = stack.storage.subscriptions.listForUser(userId);
+      const subscriptions = await stack.storage.subscriptions.listForUser(userId);
       assert.equal(subscriptions.length, 1);
       assert.equal(subscriptions[0]!.status, 'active');
-      const payments = stack.storage.db
+      const payments = (await stack.storage.db
         .prepare('SELECT COUNT(*) AS n FROM payments WHERE user_id = ?')
-        .get(userId) as { n: number };
+        .get(userId)) as { n: number };
       assert.equal(payments.n, 1);
     });
   }
@@ -426,7 +424,7 @@ describe('Stripe failing while webhooks and the success page re-fetch', () => {
     });
 
     const failed = await request(stack.apiUrl, 'GET', `/payment/checkout/${sessionId}`, { token });
-    const afterFailure = stack.storage.sessions.find(sessionId);
+    const afterFailure = await stack.storage.sessions.find(sessionId);
     const recovered = await request(stack.apiUrl, 'GET', `/payment/checkout/${sessionId}`, {
       token,
     });
@@ -441,7 +439,7 @@ describe('Stripe failing while webhooks and the success page re-fetch', () => {
     assert.equal(afterFailure?.fulfilled_at, null);
     assert.equal(recovered.status, 200);
     assert.equal(recovered.body.data.fulfilled, true);
-    assert.equal(stack.storage.entitlements.get(userId)?.plan, 'PRO');
+    assert.equal((await stack.storage.entitlements.get(userId))?.plan, 'PRO');
   });
 
   it('keeps every secret out of the logs of all these failures', () => {

@@ -89,8 +89,8 @@ describe('free trials', () => {
         })
       ).body,
     ).entitlement;
-  const storedSubscription = (userId: string) =>
-    stack.running.storage.subscriptions.listForUser(userId)[0];
+  const storedSubscription = async (userId: string) =>
+    (await stack.running.storage.subscriptions.listForUser(userId))[0];
   const stripeSubscription = async (sessionId: string): Promise<Stripe.Subscription> => {
     const session = await stack.stripe.checkout.sessions.retrieve(sessionId);
     return stack.stripe.subscriptions.retrieve(session.subscription as string);
@@ -117,7 +117,10 @@ describe('free trials', () => {
     const page = await (await fetch(url)).text();
     await stack.control.completeSession(sessionId);
     const subscription = await stripeSubscription(sessionId);
-    await waitFor(() => storedSubscription('trial-card')?.status === 'trialing', 'the trial');
+    await waitFor(
+      async () => (await storedSubscription('trial-card'))?.status === 'trialing',
+      'the trial',
+    );
     const trialing = await account(token);
     const state = await request(stack.apiUrl, 'GET', `/payment/checkout/${sessionId}`, { token });
     const backend = await entitlementFor('trial-card');
@@ -133,7 +136,10 @@ describe('free trials', () => {
     );
     const warnedAccount = await account(token);
     await advanceTo(subscription.trial_end!);
-    await waitFor(() => storedSubscription('trial-card')?.status === 'active', 'the conversion');
+    await waitFor(
+      async () => (await storedSubscription('trial-card'))?.status === 'active',
+      'the conversion',
+    );
     await allDelivered();
     const converted = await account(token);
     const payments = (await request(stack.apiUrl, 'GET', '/api/payments', { token })).body.data;
@@ -153,7 +159,7 @@ describe('free trials', () => {
     assert.equal(converted.entitlement?.status, 'active');
     assert.equal(converted.entitlement?.trialEndsAt, null);
     assert.equal(converted.subscription?.trialEndsAt, null);
-    assert.equal(storedSubscription('trial-card')?.trial_end, subscription.trial_end);
+    assert.equal((await storedSubscription('trial-card'))?.trial_end, subscription.trial_end);
     assert.deepEqual(
       payments.map((p: { amount: number; status: string }) => [p.amount, p.status]),
       [
@@ -169,11 +175,17 @@ describe('free trials', () => {
     const started = await startTrialWithoutCard(url, 'no-card@example.com');
     const session = await stack.stripe.checkout.sessions.retrieve(sessionId);
     const subscription = await stripeSubscription(sessionId);
-    await waitFor(() => storedSubscription('trial-no-card')?.status === 'trialing', 'the trial');
+    await waitFor(
+      async () => (await storedSubscription('trial-no-card'))?.status === 'trialing',
+      'the trial',
+    );
     const during = await account(token);
 
     await advanceTo(subscription.trial_end!);
-    await waitFor(() => storedSubscription('trial-no-card')?.status === 'canceled', 'the end');
+    await waitFor(
+      async () => (await storedSubscription('trial-no-card'))?.status === 'canceled',
+      'the end',
+    );
     const ended = await account(token);
 
     assert.match(page, /Start trial/);
@@ -192,10 +204,16 @@ describe('free trials', () => {
     const { token, sessionId, url } = await checkout('trial-pause', 'plan_professional_annual');
     await startTrialWithoutCard(url, 'pause@example.com');
     const subscription = await stripeSubscription(sessionId);
-    await waitFor(() => storedSubscription('trial-pause')?.status === 'trialing', 'the trial');
+    await waitFor(
+      async () => (await storedSubscription('trial-pause'))?.status === 'trialing',
+      'the trial',
+    );
 
     await advanceTo(subscription.trial_end!);
-    await waitFor(() => storedSubscription('trial-pause')?.status === 'paused', 'the pause');
+    await waitFor(
+      async () => (await storedSubscription('trial-pause'))?.status === 'paused',
+      'the pause',
+    );
     const paused = await account(token);
 
     assert.equal(subscription.trial_settings?.end_behavior.missing_payment_method, 'pause');
@@ -238,7 +256,10 @@ describe('free trials', () => {
     await waitFor(() => storedSubscription('paid-first'), 'the subscription');
     const subscription = await stripeSubscription(paid.sessionId);
     await stack.stripe.subscriptions.cancel(subscription.id);
-    await waitFor(() => storedSubscription('paid-first')?.status === 'canceled', 'the cancel');
+    await waitFor(
+      async () => (await storedSubscription('paid-first'))?.status === 'canceled',
+      'the cancel',
+    );
 
     const again = await checkout('paid-first', 'plan_basic');
     const session = await stack.stripe.checkout.sessions.retrieve(again.sessionId);
@@ -302,7 +323,7 @@ describe('free trials', () => {
     assert.equal(card.entitlement?.trialEndsAt, null);
     assert.equal(noCard.subscription?.status, 'canceled');
     assert.equal(noCard.entitlement, null);
-    assert.equal(stack.running.storage.sessions.find(carded.sessionId)?.status, 'complete');
+    assert.equal((await stack.running.storage.sessions.find(carded.sessionId))?.status, 'complete');
   });
 
   it('refuses a catalog whose trial is not a positive number of days of a subscription', () => {

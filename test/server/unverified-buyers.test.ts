@@ -45,9 +45,9 @@ describe('unverified buyers of POST /api/create-checkout-session (seed 002)', ()
     assert.notEqual(sameEntry.body.sessionId, hers, 'her reusable session is not handed out');
     assert.equal(otherEntry.status, 200);
     assert.equal((await stack.stripe.checkout.sessions.retrieve(hers)).status, 'open');
-    assert.equal(stack.running.storage.sessions.find(hers)?.status, 'open');
+    assert.equal((await stack.running.storage.sessions.find(hers))?.status, 'open');
     assert.equal(
-      stack.running.storage.sessions.find(sameEntry.body.sessionId)?.user_id,
+      (await stack.running.storage.sessions.find(sameEntry.body.sessionId))?.user_id,
       'unverified:alice',
     );
   });
@@ -77,10 +77,10 @@ describe('unverified buyers of POST /api/create-checkout-session (seed 002)', ()
     assert.equal(session.metadata?.planId, 'one-time');
     assert.equal(session.metadata?.verified, 'false');
     assert.equal(entitlement.source, 'lifetime');
-    assert.equal(entitlementOf('bob'), undefined);
-    assert.equal(count(stack, 'purchases', 'user_id = ?', 'unverified:bob'), 1);
-    assert.equal(count(stack, 'purchases', 'user_id = ?', 'bob'), 0);
-    assert.equal(count(stack, 'payments', 'user_id = ?', 'bob'), 0);
+    assert.equal(await entitlementOf('bob'), undefined);
+    assert.equal(await count(stack, 'purchases', 'user_id = ?', 'unverified:bob'), 1);
+    assert.equal(await count(stack, 'purchases', 'user_id = ?', 'bob'), 0);
+    assert.equal(await count(stack, 'payments', 'user_id = ?', 'bob'), 0);
   });
 
   it("lets the site's backend claim an anonymous purchase by reading unverified:<userId> with the server key", async () => {
@@ -125,7 +125,7 @@ describe('unverified buyers of POST /api/create-checkout-session (seed 002)', ()
     const session = await stack.stripe.checkout.sessions.retrieve(created.body.sessionId);
 
     assert.equal(session.metadata?.verified, 'true');
-    assert.equal(entitlementOf('unverified:carol'), undefined);
+    assert.equal(await entitlementOf('unverified:carol'), undefined);
     assert.equal(again.status, 409);
     assert.deepEqual(again.body, {
       error: 'You are already subscribed to this plan',
@@ -147,7 +147,10 @@ describe('unverified buyers of POST /api/create-checkout-session (seed 002)', ()
 
     assert.equal(bearer.status, 200);
     assert.equal(cookie.body.sessionId, bearer.body.sessionId, 'the same buyer reuses the session');
-    assert.equal(stack.running.storage.sessions.find(bearer.body.sessionId)?.user_id, 'dave');
+    assert.equal(
+      (await stack.running.storage.sessions.find(bearer.body.sessionId))?.user_id,
+      'dave',
+    );
   });
 
   it('refuses an access token for another user with 403, making nothing', async () => {
@@ -177,7 +180,7 @@ describe('unverified buyers of POST /api/create-checkout-session (seed 002)', ()
       error: 'Authentication required',
       code: 'authentication_required',
     });
-    assert.equal(count(stack, 'checkout_sessions', 'user_id LIKE ?', '%frank'), 0);
+    assert.equal(await count(stack, 'checkout_sessions', 'user_id LIKE ?', '%frank'), 0);
   });
 
   it('makes one Stripe customer per unverified name, never one per request', async () => {
@@ -191,10 +194,10 @@ describe('unverified buyers of POST /api/create-checkout-session (seed 002)', ()
     assert.equal(customers.length, 1);
     assert.equal(customers[0]!.metadata.verified, 'false');
     assert.equal(
-      stack.running.storage.customers.customerIdFor('unverified:grace'),
+      await stack.running.storage.customers.customerIdFor('unverified:grace'),
       customers[0]!.id,
     );
-    assert.equal(stack.running.storage.customers.customerIdFor('grace'), undefined);
+    assert.equal(await stack.running.storage.customers.customerIdFor('grace'), undefined);
   });
 
   it('refuses a signed-in user id inside the unverified namespace', async () => {

@@ -57,7 +57,7 @@ describe('POST /api/webhooks/stripe: edge cases', () => {
 
     assert.equal(response.status, 400, JSON.stringify(response.body));
     assert.deepEqual(response.body, { error: BAD_REQUEST, message, code: 'event_malformed' });
-    assert.equal(count(stack, 'stripe_events', 'id = ?', event.id), 0);
+    assert.equal(await count(stack, 'stripe_events', 'id = ?', event.id), 0);
   }
 
   it('refuses a signed customer.subscription.updated without items with 400 (it used to answer 500, retried for three days)', async () => {
@@ -76,7 +76,7 @@ describe('POST /api/webhooks/stripe: edge cases', () => {
       without(subscription, 'items'),
       'Malformed customer.subscription.updated event: data.object.items is missing',
     );
-    assert.equal(count(stack, 'subscriptions', 'id = ?', 'sub_without_items'), 0);
+    assert.equal(await count(stack, 'subscriptions', 'id = ?', 'sub_without_items'), 0);
   });
 
   it('refuses a signed checkout.session.completed whose object lacks id and mode', async () => {
@@ -90,7 +90,7 @@ describe('POST /api/webhooks/stripe: edge cases', () => {
       without({ ...session, payment_status: 'paid' }, 'id', 'mode'),
       'Malformed checkout.session.completed event: data.object.id is missing; data.object.mode is missing',
     );
-    assert.equal(count(stack, 'purchases', 'checkout_session_id = ?', session.id), 0);
+    assert.equal(await count(stack, 'purchases', 'checkout_session_id = ?', session.id), 0);
   });
 
   it('refuses a charge.refunded whose payment_intent is no id, and one without it', async () => {

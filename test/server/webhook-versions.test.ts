@@ -62,7 +62,7 @@ describe('webhooks in another API version', () => {
       assert.equal(response.status, 200, JSON.stringify(response.body));
       assert.equal(response.body.outcome, 'processed');
       assert.equal(
-        stack.running.storage.subscriptions.find(subscriptionId)?.current_period_end,
+        (await stack.running.storage.subscriptions.find(subscriptionId))?.current_period_end,
         legacy.current_period_end,
       );
       assert.equal(account.subscription?.renewsAt, isoFromUnix(legacy.current_period_end));
@@ -127,11 +127,11 @@ describe('a webhook endpoint made on the local Stripe at API version 2024-06-20'
   it('ends with the subscription, its renewals and the payments right', async () => {
     const { token, subscriptionId } = await subscribe(stack, 'legacy-endpoint');
     await waitFor(() => stack.running.storage.entitlements.get('legacy-endpoint'), 'the grant');
-    const first = stack.running.storage.subscriptions.find(subscriptionId)!;
+    const first = (await stack.running.storage.subscriptions.find(subscriptionId))!;
 
     await stack.control.advanceClock(32 * DAY);
-    const renewed = await waitFor(() => {
-      const stored = stack.running.storage.subscriptions.find(subscriptionId);
+    const renewed = await waitFor(async () => {
+      const stored = await stack.running.storage.subscriptions.find(subscriptionId);
       return (stored?.current_period_end ?? 0) > first.current_period_end! && stored;
     }, 'the renewal');
     const current = await stack.stripe.subscriptions.retrieve(subscriptionId);

@@ -17,6 +17,22 @@ import {
 
 const SECOND_SECRET = 'whsec_rotatedsecretfortests0123456789';
 
+/** A failing disk, as each database would report it: every insert into purchases refused. */
+const REFUSE_PURCHASES = {
+  sqlite: {
+    create: `CREATE TRIGGER refuse_purchase BEFORE INSERT ON purchases
+             BEGIN SELECT RAISE(ABORT, 'disk full'); END`,
+    drop: 'DROP TRIGGER refuse_purchase',
+  },
+  postgres: {
+    create: `CREATE FUNCTION refuse_purchase() RETURNS trigger LANGUAGE plpgsql
+               AS $$ BEGIN RAISE EXCEPTION 'disk full'; END $$;
+             CREATE TRIGGER refuse_purchase BEFORE INSERT ON purchases
+               FOR EACH ROW EXECUTE FUNCTION refuse_purchase()`,
+    drop: 'DROP TRIGGER refuse_purchase ON purchases; DROP FUNCTION refuse_purchase()',
+  },
+};
+
 describe('POST /api/webhooks/stripe', () => {
   let stack: Stack;
   before(async () => {
@@ -56,8 +72,8 @@ describe('POST /api/webhooks/stripe', () => {
       message: 'Webhook signature verification failed',
       code: 'signature_invalid',
     });
-    assert.equal(count(stack, 'stripe_events', 'id = ?', event.id), 0);
-    assert.equal(count(stack, 'purchases', 'user_id = ?', 'forged-user'), 0);
+    assert.equal(await count(stack, 'stripe_events', 'id = ?', event.id), 0);
+    assert.equal(await count(stack, 'purchases', 'user_id = ?', 'forged-user'), 0);
   });
 
   it('refuses a signature older than five minutes, and a missing one', async () => {
@@ -76,7 +92,7 @@ describe('POST /api/webhooks/stripe', () => {
       message: 'Missing Stripe-Signature header',
       code: 'signature_missing',
     });
-    assert.equal(count(stack, 'stripe_events', 'id = ?', event.id), 0);
+    assert.equal(await count(stack, 'stripe_events', 'id = ?', event.id), 0);
   });
 
   it('accepts events signed with any of the configured secrets while one is rotated', async () => {
@@ -96,8 +112,8 @@ describe('POST /api/webhooks/stripe', () => {
 
     assert.equal(first.body.outcome, 'processed');
     assert.equal(second.body.outcome, 'duplicate');
-    assert.equal(count(stack, 'purchases', 'user_id = ?', 'buyer-dup'), 1);
-    assert.equal(stack.running.storage.entitlements.get('buyer-dup')?.source, 'lifetime');
+    assert.equal(await count(stack, 'purchases', 'user_id = ?', 'buyer-dup'), 1);
+    assert.equal((await stack.running.storage.entitlements.get('buyer-dup'))?.source, 'lifetime');
   });
 
   it('applies the same event delivered twice at once exactly once', async () => {
@@ -114,8 +130,8 @@ describe('POST /api/webhooks/stripe', () => {
       [200, 200, 200],
     );
     assert.equal(outcomes.filter((r) => r.body.outcome === 'processed').length, 1);
-    assert.equal(count(stack, 'purchases', 'user_id = ?', 'buyer-race'), 1);
-    assert.equal(count(stack, 'payments', 'user_id = ?', 'buyer-race'), 1);
+    assert.equal(await count(stack, 'purchases', 'user_id = ?', 'buyer-race'), 1);
+    assert.equal(await count(stack, 'payments', 'user_id = ?', 'buyer-race'), 1);
   });
 
   it('does not grant a session that is complete but unpaid', async () => {
@@ -123,26 +139,24 @@ describe('POST /api/webhooks/stripe', () => {
 
     await deliver(stack, makeEvent('checkout.session.completed', session));
 
-    assert.equal(count(stack, 'purchases', 'user_id = ?', 'buyer-unpaid'), 0);
-    assert.equal(stack.running.storage.entitlements.get('buyer-unpaid'), undefined);
+    assert.equal(await count(stack, 'purchases', 'user_id = ?', 'buyer-unpaid'), 0);
+    assert.equal(await stack.running.storage.entitlements.get('buyer-unpaid'), undefined);
   });
 
   it('answers 500 when the database write fails, keeps nothing, and succeeds on redelivery', async () => {
     const event = makeEvent('checkout.session.completed', await paidLifetimeSession('buyer-retry'));
     const db = stack.running.storage.db;
-    db.exec(
-      `CREATE TEMP TRIGGER refuse_purchase BEFORE INSERT ON purchases BEGIN SELECT RAISE(ABORT, 'disk full'); END`,
-    );
+    await db.exec(REFUSE_PURCHASES[db.dialect].create);
 
     const failed = await deliver(stack, event);
-    db.exec('DROP TRIGGER refuse_purchase');
-    const kept = count(stack, 'stripe_events', 'id = ?', event.id);
+    await db.exec(REFUSE_PURCHASES[db.dialect].drop);
+    const kept = await count(stack, 'stripe_events', 'id = ?', event.id);
     const retried = await deliver(stack, event);
 
     assert.equal(failed.status, 500);
     assert.equal(kept, 0);
     assert.equal(retried.body.outcome, 'processed');
-    assert.equal(count(stack, 'purchases', 'user_id = ?', 'buyer-retry'), 1);
+    assert.equal(await count(stack, 'purchases', 'user_id = ?', 'buyer-retry'), 1);
   });
 
   /** A one-time purchase paid on the local Stripe; its webhooks are on their way. */
@@ -184,10 +198,11 @@ describe('POST /api/webhooks/stripe', () => {
       await revoke(charge);
 
       await waitFor(
-        () => count(stack, 'purchases', 'user_id = ? AND status = ?', userId, status) === 1,
+        async () =>
+          (await count(stack, 'purchases', 'user_id = ? AND status = ?', userId, status)) === 1,
         `the purchase ${status}`,
       );
-      assert.equal(stack.running.storage.entitlements.get(userId), undefined, userId);
+      assert.equal(await stack.running.storage.entitlements.get(userId), undefined, userId);
     }
   });
 
@@ -207,14 +222,20 @@ describe('POST /api/webhooks/stripe', () => {
         await deliver(stack, revocation);
         await deliver(stack, completed);
 
-        assert.equal(stack.running.storage.entitlements.get(userId), undefined, userId);
-        assert.equal(count(stack, 'purchases', 'user_id = ? AND status = ?', userId, status), 1);
-        assert.equal(count(stack, 'payments', 'user_id = ? AND status = ?', userId, status), 1);
+        assert.equal(await stack.running.storage.entitlements.get(userId), undefined, userId);
+        assert.equal(
+          await count(stack, 'purchases', 'user_id = ? AND status = ?', userId, status),
+          1,
+        );
+        assert.equal(
+          await count(stack, 'payments', 'user_id = ? AND status = ?', userId, status),
+          1,
+        );
       } finally {
         await stack.control.holdWebhooks(false);
         await stack.control.deliverPending();
       }
-      assert.equal(stack.running.storage.entitlements.get(userId), undefined, userId);
+      assert.equal(await stack.running.storage.entitlements.get(userId), undefined, userId);
     }
   });
 
@@ -241,13 +262,13 @@ describe('POST /api/webhooks/stripe', () => {
       makeEvent('checkout.session.expired', { ...session, status: 'expired', url: null }),
     );
 
-    assert.equal(stack.running.storage.sessions.find(session.id)?.status, 'expired');
+    assert.equal((await stack.running.storage.sessions.find(session.id))?.status, 'expired');
   });
 
   it("keeps a subscription with the customer's owner when its metadata names someone else", async () => {
     const priceId = await priceIdOf(stack, 'plan_basic');
     const now = Math.floor(Date.now() / 1000);
-    stack.running.storage.customers.remember('first-owner', 'cus_owned', now);
+    await stack.running.storage.customers.remember('first-owner', 'cus_owned', now);
     const edited = subscriptionObject({
       id: 'sub_edited_metadata',
       customer: 'cus_owned',
@@ -262,11 +283,11 @@ describe('POST /api/webhooks/stripe', () => {
 
     assert.equal(response.status, 200);
     assert.equal(
-      stack.running.storage.subscriptions.find('sub_edited_metadata')?.user_id,
+      (await stack.running.storage.subscriptions.find('sub_edited_metadata'))?.user_id,
       'first-owner',
     );
-    assert.equal(stack.running.storage.entitlements.get('first-owner')?.plan, 'BASIC');
-    assert.equal(stack.running.storage.entitlements.get('someone-else'), undefined);
+    assert.equal((await stack.running.storage.entitlements.get('first-owner'))?.plan, 'BASIC');
+    assert.equal(await stack.running.storage.entitlements.get('someone-else'), undefined);
   });
 
   describe('a subscription life delivered in shuffled order', () => {
@@ -352,10 +373,10 @@ describe('POST /api/webhooks/stripe', () => {
         for (const event of shuffle(events, seed))
           assert.equal((await deliver(stack, event)).status, 200);
 
-        const stored = stack.running.storage.subscriptions.find(`sub_canceled_${seed}`);
+        const stored = await stack.running.storage.subscriptions.find(`sub_canceled_${seed}`);
         assert.equal(stored?.status, 'canceled');
-        assert.equal(stack.running.storage.entitlements.get(userId), undefined);
-        assert.equal(count(stack, 'subscriptions', 'user_id = ?', userId), 1);
+        assert.equal(await stack.running.storage.entitlements.get(userId), undefined);
+        assert.equal(await count(stack, 'subscriptions', 'user_id = ?', userId), 1);
       });
 
       it(`ends active on the renewed period with PRO monthly (order ${seed})`, async () => {
@@ -364,11 +385,11 @@ describe('POST /api/webhooks/stripe', () => {
 
         for (const event of shuffle(events, seed)) await deliver(stack, event);
 
-        const stored = stack.running.storage.subscriptions.find(`sub_active_${seed}`);
+        const stored = await stack.running.storage.subscriptions.find(`sub_active_${seed}`);
         assert.equal(stored?.status, 'active');
         assert.equal(stored?.current_period_end, t0 + 60 * day);
         assert.deepEqual(
-          { ...stack.running.storage.entitlements.get(userId), updated_at: 0 },
+          { ...(await stack.running.storage.entitlements.get(userId)), updated_at: 0 },
           {
             user_id: userId,
             plan: 'PRO',
@@ -380,8 +401,11 @@ describe('POST /api/webhooks/stripe', () => {
             updated_at: 0,
           },
         );
-        assert.equal(count(stack, 'payments', "user_id = ? AND status = 'paid'", userId), 1);
-        assert.equal(count(stack, 'payments', "user_id = ? AND status = 'failed'", userId), 1);
+        assert.equal(await count(stack, 'payments', "user_id = ? AND status = 'paid'", userId), 1);
+        assert.equal(
+          await count(stack, 'payments', "user_id = ? AND status = 'failed'", userId),
+          1,
+        );
       });
     }
   });

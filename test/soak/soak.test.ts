@@ -218,8 +218,8 @@ describe('a one-minute soak at 50 connections', () => {
     destination.flushSync();
 
     const db = running.storage.db;
-    const count = (sql: string, ...params: unknown[]) =>
-      (db.prepare(sql).get(...params) as { n: number }).n;
+    const count = async (sql: string, ...params: unknown[]) =>
+      ((await db.prepare(sql).get(...params)) as { n: number }).n;
     const report = {
       requests: result['2xx'],
       perSecond: Math.round(result.requests.average),
@@ -236,7 +236,7 @@ describe('a one-minute soak at 50 connections', () => {
     // Every checkout answered is stored, once, for its buyer.
     for (const [buyer, sessionId] of checkouts) {
       assert.equal(
-        count(
+        await count(
           'SELECT COUNT(*) AS n FROM checkout_sessions WHERE user_id = ? AND id = ?',
           `unverified:${buyer}`,
           sessionId,
@@ -247,7 +247,7 @@ describe('a one-minute soak at 50 connections', () => {
     }
     // Requests still in flight when the minute ended may be stored without their answer being
     // counted: at most one per connection.
-    const stored = count(
+    const stored = await count(
       "SELECT COUNT(*) AS n FROM checkout_sessions WHERE user_id LIKE 'unverified:soak-new-%'",
     );
     assert.ok(
@@ -260,15 +260,20 @@ describe('a one-minute soak at 50 connections', () => {
       assert.equal(seen[0], 'processed', eventId);
       if (seen.length > 1) assert.deepEqual(seen.slice(1), ['duplicate'], eventId);
     }
-    const events = count("SELECT COUNT(*) AS n FROM stripe_events WHERE id LIKE 'evt_soak_%'");
+    const events = await count(
+      "SELECT COUNT(*) AS n FROM stripe_events WHERE id LIKE 'evt_soak_%'",
+    );
     assert.ok(events >= outcomes.size && events <= outcomes.size + CONNECTIONS, `${events} events`);
     assert.equal(
-      count("SELECT COUNT(*) AS n FROM purchases WHERE payment_intent_id LIKE 'pi_soak_%'"),
+      await count("SELECT COUNT(*) AS n FROM purchases WHERE payment_intent_id LIKE 'pi_soak_%'"),
       events,
     );
-    assert.equal(count("SELECT COUNT(*) AS n FROM payments WHERE id LIKE 'pi_soak_%'"), events);
     assert.equal(
-      count(
+      await count("SELECT COUNT(*) AS n FROM payments WHERE id LIKE 'pi_soak_%'"),
+      events,
+    );
+    assert.equal(
+      await count(
         "SELECT COUNT(*) AS n FROM entitlements WHERE user_id LIKE 'unverified:soak-new-%' AND source = 'lifetime'",
       ),
       events,

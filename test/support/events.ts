@@ -90,10 +90,15 @@ export async function priceIdOf(stack: Stack, lookupKey: string): Promise<string
   return prices.data[0]!.id;
 }
 
-export function count(stack: Stack, table: string, where = '1 = 1', ...params: unknown[]): number {
+export async function count(
+  stack: Stack,
+  table: string,
+  where = '1 = 1',
+  ...params: unknown[]
+): Promise<number> {
   return (
-    stack.running.storage.db
+    (await stack.running.storage.db
       .prepare(`SELECT COUNT(*) AS n FROM ${table} WHERE ${where}`)
-      .get(...params) as { n: number }
+      .get(...params)) as { n: number }
   ).n;
 }

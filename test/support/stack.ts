@@ -1,5 +1,6 @@
-// A whole Tilldrop for one test file: the real API on a free port, a real SQLite file and the
-// local Stripe, talked to through the real `stripe` SDK.
+// A whole Tilldrop for one test file: the real API on a free port, a real SQLite file (or, with
+// TEST_DATABASE=postgres, a fresh PostgreSQL database) and the local Stripe, talked to through the
+// real `stripe` SDK.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,6 +16,7 @@ import {
 } from '../../server/runtime.ts';
 import { AccessTokens } from '../../server/http/auth.ts';
 import { createStripeClient } from '../../server/stripe/client.ts';
+import { freshPostgresDatabase, testDialect } from './postgres.ts';
 
 export const TEST_AUTH_SECRET = 'test-auth-secret-that-is-long-enough-0123456789';
 
@@ -26,6 +28,8 @@ export interface Stack {
   stripe: Stripe;
   control: LocalStripeControl;
   databasePath: string;
+  /** The PostgreSQL database the API uses instead of `databasePath`, if any. */
+  databaseUrl?: string;
   tokenFor(userId: string, lifetimeSeconds?: number): Promise<string>;
   close(): Promise<void>;
 }
@@ -48,12 +52,22 @@ export async function startStack(
 ): Promise<Stack> {
   const dir = mkdtempSync(join(tmpdir(), 'tilldrop-test-'));
   const databasePath = join(dir, 'tilldrop.sqlite');
-  const env = parseEnv({ ...stackEnv(databasePath), LOG_LEVEL: 'silent', ...options.env });
+  const env = parseEnv({
+    ...stackEnv(databasePath),
+    ...(await testDatabaseEnv()),
+    LOG_LEVEL: 'silent',
+    ...options.env,
+  });
   const running = await startServer(env, {
     logger: testLogger(env.LOG_LEVEL),
     extraRoutes: options.extraRoutes,
   });
-  return stackOf(running, dir, databasePath);
+  return { ...stackOf(running, dir, databasePath), databaseUrl: env.DATABASE_URL };
+}
+
+/** With TEST_DATABASE=postgres, a fresh PostgreSQL database instead of the SQLite file. */
+export async function testDatabaseEnv(): Promise<{ DATABASE_URL?: string }> {
+  return testDialect === 'postgres' ? { DATABASE_URL: await freshPostgresDatabase() } : {};
 }
 
 /** Free ports, the API's database at `databasePath` and the local Stripe's in memory. */
