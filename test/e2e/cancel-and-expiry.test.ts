@@ -26,10 +26,14 @@ describe('leaving checkout without paying', () => {
 
     assert.equal(heading, 'Checkout canceled, nothing was charged');
     assert.equal((await account.json()).entitlement, null);
-    assert.equal(count(demo.stack, 'payments', "user_id = 'frank'"), 0);
-    assert.equal(count(demo.stack, 'subscriptions', "user_id = 'frank'"), 0);
+    assert.equal(await count(demo.stack, 'payments', "user_id = 'frank'"), 0);
+    assert.equal(await count(demo.stack, 'subscriptions', "user_id = 'frank'"), 0);
     assert.equal(
-      count(demo.stack, 'checkout_sessions', "user_id = 'frank' AND fulfilled_at IS NOT NULL"),
+      await count(
+        demo.stack,
+        'checkout_sessions',
+        "user_id = 'frank' AND fulfilled_at IS NOT NULL",
+      ),
       0,
     );
   });
@@ -49,9 +53,9 @@ describe('leaving checkout without paying', () => {
     assert.match(hosted, /expired/i);
     assert.equal(title, 'This checkout expired');
     assert.equal(
-      count(demo.stack, 'checkout_sessions', "id = ? AND status = 'expired'", sessionId),
+      await count(demo.stack, 'checkout_sessions', "id = ? AND status = 'expired'", sessionId),
       1,
     );
-    assert.equal(count(demo.stack, 'payments', "user_id = 'grace'"), 0);
+    assert.equal(await count(demo.stack, 'payments', "user_id = 'grace'"), 0);
   });
 });

@@ -23,7 +23,10 @@ describe('buying the weekly pass and lifetime access', () => {
     assert.equal(success.summary, 'Weekly pass · active');
     assert.equal(success.facts['Amount paid'], '$4.99');
     assert.ok(success.facts['Renews on'], 'a weekly pass renews');
-    assert.equal(count(demo.stack, 'subscriptions', "user_id = 'dave' AND status = 'active'"), 1);
+    assert.equal(
+      await count(demo.stack, 'subscriptions', "user_id = 'dave' AND status = 'active'"),
+      1,
+    );
   });
 
   it('buys lifetime access once and lists the payment on the account page', async () => {
@@ -43,6 +46,6 @@ describe('buying the weekly pass and lifetime access', () => {
     assert.match(await text(plan), /never renews/);
     assert.equal(await history.count(), 1);
     assert.match(await text(history.first()), /Lifetime access \$149\.00 Paid$/);
-    assert.equal(count(demo.stack, 'purchases', "user_id = 'erin' AND status = 'paid'"), 1);
+    assert.equal(await count(demo.stack, 'purchases', "user_id = 'erin' AND status = 'paid'"), 1);
   });
 });

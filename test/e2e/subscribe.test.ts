@@ -39,7 +39,7 @@ describe('subscribing from the demo pricing page', () => {
     assert.equal(success.summary, 'PRO · annual · active');
     assert.equal(success.facts['Amount paid'], '$190.00 $95.00');
     assert.equal(new URL(page.url()).searchParams.get('session_id'), sessionId);
-    assert.equal(count(demo.stack, 'entitlements', "user_id = 'alice' AND plan = 'PRO'"), 1);
+    assert.equal(await count(demo.stack, 'entitlements', "user_id = 'alice' AND plan = 'PRO'"), 1);
   });
 
   it('shows a PRO annual subscriber who tries again the widget’s "already subscribed" message with a manage link', async () => {
@@ -65,7 +65,7 @@ describe('subscribing from the demo pricing page', () => {
     assert.equal(noticeForBob, false);
     assert.match(notice, /^Carol already has Pro, billed yearly/);
     assert.match(message, /You are already subscribed to this plan/);
-    assert.equal(count(demo.stack, 'checkout_sessions', "user_id = 'carol'"), 1);
+    assert.equal(await count(demo.stack, 'checkout_sessions', "user_id = 'carol'"), 1);
   });
 
   it('takes a declined card, then a good one, and shows the subscription active', async () => {
@@ -81,7 +81,7 @@ describe('subscribing from the demo pricing page', () => {
     assert.match(decline, /declined/i);
     assert.equal(success.summary, 'BASIC · monthly · active');
     assert.equal(success.facts['Amount paid'], '$9.00');
-    assert.equal(count(demo.stack, 'payments', "user_id = 'ivan' AND status = 'paid'"), 1);
+    assert.equal(await count(demo.stack, 'payments', "user_id = 'ivan' AND status = 'paid'"), 1);
   });
 
   it('shows the purchase and the amount paid before its webhooks arrive', async () => {
