@@ -49,13 +49,13 @@ export class AccountService {
       ? await storage.subscriptions.find(row.subscription_id)
       : undefined;
     return row
-      ? ({
+      ? {
           plan: row.plan,
           billing: row.billing,
           source: row.source,
           status: row.status,
           trialEndsAt: subscription ? trialEndOf(subscription) : null,
-        } as Entitlement)
+        }
       : null;
   }
 

@@ -1,3 +1,4 @@
+import type Stripe from 'stripe';
 import type { Billing, PlanName } from '../../shared/index.ts';
 import type { Db } from './database.ts';
 
@@ -10,7 +11,7 @@ export interface StoredSession {
   billing: Billing | null;
   mode: 'subscription' | 'payment';
   status: 'open' | 'complete' | 'expired';
-  payment_status: string;
+  payment_status: Stripe.Checkout.Session.PaymentStatus;
   url: string | null;
   promotion_code: string | null;
   /** The Stripe promotion code sent as the session's discount: the only discount it may carry. */
@@ -119,8 +120,11 @@ export function checkoutSessionStore(db: Db) {
     /** An unexpired open session the same buyer can still pay, so a second click does not make another. */
     findReusable: (query: ReuseQuery) => reusable.get(query),
     /** Only an open session changes status: complete and expired are final. */
-    close: async (id: string, status: 'complete' | 'expired', paymentStatus: string) =>
-      (await setStatus.run({ id, status, paymentStatus })) > 0,
+    close: async (
+      id: string,
+      status: 'complete' | 'expired',
+      paymentStatus: Stripe.Checkout.Session.PaymentStatus,
+    ) => (await setStatus.run({ id, status, paymentStatus })) > 0,
     /**
      * Closes every open session here only, for a Stripe account that can no longer be asked to
      * expire them. Returns how many there were.
