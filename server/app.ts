@@ -65,7 +65,7 @@ export function createApp({ config, stripe, storage, logger, shutdown }: AppDeps
     genericRoutes({ mount, checkout, status, prices }),
     sessionRoutes({ mount, checkout, prices }),
     subscriptionRoutes({ checkout, prices, planChanges, mount }),
-    planRoutes({ mount, prices, stripe, storage, tokens }),
+    planRoutes({ mount, prices, stripe, storage, tokens, account }),
     checkoutConfigRoutes({ mount, config: config.checkoutConfig ?? { publishableKey: null } }),
     accountRoutes({ mount, account }),
     ...(config.extraRoutes ?? []),

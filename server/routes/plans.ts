@@ -1,10 +1,16 @@
 // What the widget shows before a click: prices, and whether a promotion code will be taken.
 import Router from '@koa/router';
 import type { Context } from 'koa';
-import { findCatalogEntry, plansApi, type PromotionCheck } from '../../shared/index.ts';
+import {
+  findCatalogEntry,
+  plansApi,
+  type PlansResponse,
+  type PromotionCheck,
+} from '../../shared/index.ts';
 import { AppError } from '../errors.ts';
 import { tokenFrom, type AccessTokens } from '../http/auth.ts';
 import type { Mount } from '../http/mount.ts';
+import type { AccountService } from '../services/account.ts';
 import { ownerIdOf, verifiedBuyer } from '../services/buyers.ts';
 import type { PriceBook } from '../services/catalog.ts';
 import { money, resolvePromotionCode, type AppliedPromotion } from '../services/promotions.ts';
@@ -21,23 +27,30 @@ export function planRoutes(deps: {
   stripe: Stripe;
   storage: Storage;
   tokens: AccessTokens;
+  account: AccountService;
 }): Router {
   const router = new Router();
   // A widget re-checks as the buyer types and switches plans; a few seconds of staleness is
   // harmless, because checkout judges the code again, uncached.
   const verdicts = new ReadCache<Verdict>({ ttlMs: 5_000, maxEntries: 1_000 });
 
-  // Anyone may read the prices; a signed-in buyer also learns whether they would get a trial,
-  // in an answer no cache may share with another buyer.
+  // Anyone may read the prices; a signed-in buyer also learns what they have and whether they
+  // would get a trial, in an answer no cache may share with another buyer.
   deps.mount(router, plansApi.listPlans, async (_input, ctx) => {
     const ownerId = await signedInOwner(ctx, deps.tokens);
     ctx.vary('Authorization');
     ctx.vary('Cookie');
     ctx.set('Cache-Control', tokenFrom(ctx) ? 'private, no-cache' : 'public, max-age=60');
-    ctx.type = 'application/json';
-    ctx.body = await deps.prices.plansBody(
-      ownerId === undefined || !(await deps.storage.hasSubscribedBefore(ownerId)),
-    );
+    if (ownerId === undefined) {
+      ctx.type = 'application/json';
+      ctx.body = await deps.prices.plansBody();
+      return;
+    }
+    const [trials, entitlement] = await Promise.all([
+      deps.storage.hasSubscribedBefore(ownerId).then((before) => !before),
+      deps.account.entitlement(ownerId),
+    ]);
+    ctx.body = { plans: await deps.prices.plans(trials), entitlement } satisfies PlansResponse;
   });
 
   // Anonymous by design (the widget asks before sign-in), so first-time-only codes are judged

@@ -145,6 +145,12 @@ export class PriceBook {
     return trials ? cached.plansBody : cached.paidPlansBody;
   }
 
+  /** The plans themselves, for an answer made for one buyer; `trials` as for `plansBody`. */
+  async plans(trials = true): Promise<PlanPrice[]> {
+    const plans = this.plansFrom(await this.all());
+    return trials ? plans : plans.map((plan) => ({ ...plan, trialDays: null }));
+  }
+
   private plansFrom(prices: Map<string, PriceInfo>): PlanPrice[] {
     const monthly = (plan: string) =>
       this.catalog.find((e) => e.plan === plan && e.billing === 'monthly' && e.active);

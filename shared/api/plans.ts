@@ -5,6 +5,7 @@ import { Billing, CheckoutMode, PlanName } from '../catalog.ts';
 import { PLANS_PATH, PROMOTION_CODE_PATH } from './paths.ts';
 import { PromotionCode } from '../promotion-code.ts';
 import { ApiFailure } from '../errors.ts';
+import { Entitlement } from './account.ts';
 
 export const PlanPrice = z.object({
   id: z.string(),
@@ -28,7 +29,14 @@ export const PlanPrice = z.object({
 });
 export type PlanPrice = z.infer<typeof PlanPrice>;
 
-export const PlansResponse = z.object({ plans: z.array(PlanPrice) });
+export const PlansResponse = z.object({
+  plans: z.array(PlanPrice),
+  /**
+   * Signed in: what the buyer has now (null for nothing), so a button can say "Current plan" or
+   * offer the switch. Absent from the answer every anonymous visitor shares.
+   */
+  entitlement: Entitlement.nullable().optional(),
+});
 export type PlansResponse = z.infer<typeof PlansResponse>;
 
 export const PromotionCheckQuery = z.object({

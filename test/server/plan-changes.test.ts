@@ -2,7 +2,12 @@
 // confirming exactly that change, then the webhooks (shuffled and duplicated) into the account.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { AccountResponse, ChangePreview, PaymentsResponse } from '../../shared/index.ts';
+import {
+  AccountResponse,
+  ChangePreview,
+  PaymentsResponse,
+  PlansResponse,
+} from '../../shared/index.ts';
 import { priceIdOf } from '../support/events.ts';
 import { request, startStack, type Stack } from '../support/stack.ts';
 import { waitFor } from '../support/wait.ts';
@@ -294,5 +299,32 @@ describe('changing plans', () => {
 
     assert.equal(response.status, 409);
     assert.equal(response.body.message, 'You already have lifetime access');
+  });
+
+  it('tells a signed-in buyer which plan they hold with the prices, and nobody else', async () => {
+    const subscribed = await subscriber('plans-reader', 'BASIC', 'annual');
+    const newcomer = await stack.tokenFor('plans-newcomer');
+
+    const plans = async (token?: string) =>
+      PlansResponse.parse((await request(stack.apiUrl, 'GET', '/api/plans', { token })).body);
+    const [held, none, anonymous] = await Promise.all([
+      plans(subscribed),
+      plans(newcomer),
+      plans(undefined),
+    ]);
+
+    assert.deepEqual(held.entitlement, {
+      plan: 'BASIC',
+      billing: 'annual',
+      source: 'subscription',
+      status: 'active',
+      trialEndsAt: null,
+    });
+    assert.equal(none.entitlement, null);
+    assert.equal('entitlement' in anonymous, false);
+    assert.deepEqual(
+      held.plans.map((price) => price.id),
+      anonymous.plans.map((price) => price.id),
+    );
   });
 });
