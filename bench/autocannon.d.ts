@@ -18,7 +18,8 @@ declare module 'autocannon' {
     }
 
     interface Options extends Request {
-      url: string;
+      /** Several URLs share the connections out between them, connection i to url[i % n]. */
+      url: string | string[];
       connections?: number;
       pipelining?: number;
       /** Seconds; ignored when `amount` is set. */

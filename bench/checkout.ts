@@ -1,14 +1,14 @@
 // Checkout creation through our server, beside the local Stripe's own endpoint called directly
 // with the request our server would send for the same purchase.
 import { randomUUID } from 'node:crypto';
-import Database from 'better-sqlite3';
 import { sessionsApi } from '../shared/index.ts';
 import { STRIPE_API_VERSION, type Stripe } from '../server/stripe/client.ts';
 import { asBuyer, BuyerPool, newBuyerCheckout, type Checkout } from './buyers.ts';
+import { openBenchDatabase } from './database.ts';
 import { load, type LoadResult } from './load.ts';
 import { BENCH_APP_URL, type Tilldrop } from './processes.ts';
 import type { Row } from './report.ts';
-import { figure, inParallel, median, repeat } from './stats.ts';
+import { alternating, figure, inParallel, median } from './stats.ts';
 
 export interface CheckoutOptions {
   runs: number;
@@ -23,38 +23,35 @@ const PLANS = {
 } as const;
 type Plan = (typeof PLANS)[keyof typeof PLANS];
 
-interface Run {
+export interface Run {
   seconds?: number;
   amount?: number;
   connections: number;
 }
 
 /** One side of a comparison, run as the scenario `label`. */
-type Side = (label: string) => Promise<LoadResult>;
+export type Side = (label: string) => Promise<LoadResult>;
 
-export async function checkoutBench(server: Tilldrop, options: CheckoutOptions): Promise<Row[]> {
-  const { apiUrl, stripe } = server;
+/**
+ * Checkouts by a new signed-in buyer per request, through every instance of `server`: our server
+ * reuses an open session for the same buyer and plan, and every request here must really create
+ * one (and a Stripe customer first). `served` collects the checkouts made.
+ */
+export async function newBuyerCheckouts(server: Tilldrop) {
   // A new customer makes the local Stripe send customer.created to our server in the middle of
   // the request being timed; real Stripe does that work on its own machines, later. Webhook
   // ingest has a benchmark of its own.
-  await stripe.control.holdWebhooks(true);
-  const priceIds = {
-    weekly: await priceIdFor(stripe.client, 'weekly'),
-    'one-time': await priceIdFor(stripe.client, 'one-time'),
-  };
+  await server.stripe.control.holdWebhooks(true);
   const newcomers = new BuyerPool(server.tokens, 'bench-buyer');
   const served: Checkout[] = [];
   let mostSent = 0;
-
-  // A new buyer per request: our server reuses an open session for the same buyer and plan, and
-  // every request here must really create one (and a Stripe customer first).
-  const newBuyers =
+  const side =
     (run: Run): Side =>
     async (label) => {
       // Twice the most any run has sent, so the pool never runs dry while a run is timed.
       await newcomers.fill(Math.max(2 * mostSent, (run.seconds ?? 1) * 1000));
       const result = await load(label, {
-        ...target(apiUrl, run),
+        ...target(server.apiUrls, run),
         requests: [
           newBuyerCheckout(newcomers, PLANS.weekly.id, (checkout) => served.push(checkout)),
         ],
@@ -62,6 +59,16 @@ export async function checkoutBench(server: Tilldrop, options: CheckoutOptions):
       mostSent = Math.max(mostSent, result.ok);
       return result;
     };
+  return { side, served };
+}
+
+export async function checkoutBench(server: Tilldrop, options: CheckoutOptions): Promise<Row[]> {
+  const { apiUrls, stripe } = server;
+  const priceIds = {
+    weekly: await priceIdFor(stripe.client, 'weekly'),
+    'one-time': await priceIdFor(stripe.client, 'one-time'),
+  };
+  const { side: newBuyers, served } = await newBuyerCheckouts(server);
 
   // Buyers whose customer exists and whose last checkout has expired: exactly the one Stripe call
   // made directly.
@@ -70,7 +77,7 @@ export async function checkoutBench(server: Tilldrop, options: CheckoutOptions):
     (run: Run): Side =>
     (label) =>
       load(label, {
-        ...target(apiUrl, run),
+        ...target(apiUrls, run),
         requests: [
           {
             method: 'POST',
@@ -88,7 +95,7 @@ export async function checkoutBench(server: Tilldrop, options: CheckoutOptions):
   const customerId = (
     await stripe.client.customers.create({ metadata: { userId: 'bench-direct', verified: 'true' } })
   ).id;
-  const instanceId = installationIdOf(server.databasePath);
+  const instanceId = await installationIdOf(server);
   let directBuyers = 0;
   const direct =
     (plan: Plan, run: Run): Side =>
@@ -163,7 +170,7 @@ export async function checkoutBench(server: Tilldrop, options: CheckoutOptions):
   ];
 }
 
-function target(url: string, run: Run) {
+export function target(url: string | string[], run: Run) {
   // autocannon refuses an explicit `duration: undefined`.
   return run.amount
     ? { url, connections: run.connections, amount: run.amount }
@@ -177,25 +184,19 @@ function target(url: string, run: Run) {
  */
 async function expireCheckouts(server: Tilldrop, checkouts: Checkout[]): Promise<void> {
   const { client, control } = server.stripe;
-  const ids = JSON.stringify(checkouts.map((checkout) => checkout.sessionId));
-  const db = new Database(server.databasePath, { readonly: true, fileMustExist: true });
-  const stillOpen = db.prepare<[string], { n: number }>(
-    `SELECT COUNT(*) AS n FROM checkout_sessions
-     WHERE status = 'open' AND id IN (SELECT value FROM json_each(?))`,
-  );
+  const ids = checkouts.map((checkout) => checkout.sessionId);
+  const db = await openBenchDatabase(server.database);
   try {
     await control.holdWebhooks(false);
     await inParallel(checkouts, 8, ({ sessionId }) => client.checkout.sessions.expire(sessionId));
     const deadline = Date.now() + 10_000 + 10 * checkouts.length;
-    while (stillOpen.get(ids)!.n > 0) {
+    for (let open = await db.stillOpen(ids); open > 0; open = await db.stillOpen(ids)) {
       if (Date.now() > deadline)
-        throw new Error(
-          `checkout: ${stillOpen.get(ids)!.n} of ${checkouts.length} expired checkouts still open on our server`,
-        );
+        fail(`${open} of ${checkouts.length} expired checkouts still open on our server`);
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
   } finally {
-    db.close();
+    await db.close();
     await control.holdWebhooks(true);
   }
 }
@@ -219,17 +220,11 @@ const directName = (labels: Labels) => `local Stripe direct, ${labels.direct}`;
 
 /** A warm-up of each side, then `runs` pairs, alternating which side goes first against drift. */
 async function compare(runs: number, labels: Labels, ours: Side, direct: Side): Promise<Pair[]> {
-  const side = (isOurs: boolean) =>
-    isOurs
-      ? ours(`${labels.group} · ${oursName(labels)}`)
-      : direct(`${labels.group} · ${directName(labels)}`);
-  await side(true);
-  await side(false);
-  return repeat(runs, async (run) => {
-    const first = await side(run % 2 === 0);
-    const second = await side(run % 2 !== 0);
-    return run % 2 === 0 ? { ours: first, direct: second } : { ours: second, direct: first };
-  });
+  const rounds = await alternating(runs, [
+    () => ours(`${labels.group} · ${oursName(labels)}`),
+    () => direct(`${labels.group} · ${directName(labels)}`),
+  ]);
+  return rounds.map(([oursResult, directResult]) => ({ ours: oursResult!, direct: directResult! }));
 }
 
 function describe(
@@ -268,12 +263,12 @@ async function priceIdFor(stripe: Stripe, lookupKey: string) {
 }
 
 /** The id our server tags its sessions with, so the direct side's metadata is the same size. */
-function installationIdOf(databasePath: string): string {
-  const db = new Database(databasePath, { readonly: true, fileMustExist: true });
+async function installationIdOf(server: Tilldrop): Promise<string> {
+  const db = await openBenchDatabase(server.database);
   try {
-    return db.prepare<[], { id: string }>('SELECT id FROM installation').get()!.id;
+    return await db.installationId();
   } finally {
-    db.close();
+    await db.close();
   }
 }
 

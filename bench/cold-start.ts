@@ -48,7 +48,7 @@ class NotRunning extends Error {}
 async function coldStart(stripe: StripeProcess): Promise<number> {
   const dir = mkdtempSync(join(tmpdir(), 'tilldrop-cold-'));
   const port = await freePort();
-  const env = productionEnv({ stripe, port, databasePath: join(dir, 'tilldrop.sqlite') });
+  const env = productionEnv({ stripe, port, database: { path: join(dir, 'tilldrop.sqlite') } });
   const started = performance.now();
   const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
     cwd: ROOT,

@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { AccessTokens } from '../server/http/auth.ts';
+import type { DatabaseLocation } from '../server/storage/index.ts';
 import { profiling } from './profiling.ts';
 import type { ServerReady } from './server.ts';
 import { startStripe, type StripeProcess } from './stripe.ts';
@@ -41,58 +42,76 @@ export function startChild<T>(script: string, env: Record<string, string>): Prom
 export const BENCH_APP_URL = 'https://shop.example.com';
 
 export interface Tilldrop {
+  /** The first instance's address. */
   apiUrl: string;
-  databasePath: string;
-  /** The Stripe it talks to, in a process of its own, delivering events to it. */
+  /** Every instance's, the first one's first; they share one database. */
+  apiUrls: string[];
+  /** PostgreSQL when `url` is set, else the SQLite file at `path`. */
+  database: DatabaseLocation;
+  /** The Stripe they talk to, in a process of its own, delivering events to the first. */
   stripe: StripeProcess;
   /** Signs access tokens the server accepts, as the site owner's backend does. */
   tokens: AccessTokens;
   stop(): Promise<void>;
 }
 
+export interface TilldropOptions {
+  /** A postgres:// database for the data instead of a fresh SQLite file. */
+  databaseUrl?: string;
+  /** Instances of the API on that database; more than one needs PostgreSQL. */
+  instances?: number;
+}
+
 /**
  * The whole server as a merchant runs it in production, on a fresh database, logging nothing per
  * request, against a local Stripe started for it. The local Stripe must know the webhook URL
- * before the server starts, so the port is found first; another process may take it meanwhile,
+ * before the server starts, so the ports are found first; another process may take one meanwhile,
  * so a start that fails is tried again.
  */
-export async function startTilldrop(): Promise<Tilldrop> {
+export async function startTilldrop(options: TilldropOptions = {}): Promise<Tilldrop> {
+  const instances = options.instances ?? 1;
+  if (instances > 1 && !options.databaseUrl)
+    throw new Error('several instances share a database only on PostgreSQL');
   for (let tries = 1; ; tries++) {
     try {
-      return await tryStartTilldrop();
+      return await tryStartTilldrop(instances, options.databaseUrl);
     } catch (error) {
       if (tries === 3) throw error;
     }
   }
 }
 
-async function tryStartTilldrop(): Promise<Tilldrop> {
-  const port = await freePort();
+async function tryStartTilldrop(instances: number, databaseUrl?: string): Promise<Tilldrop> {
+  const ports: number[] = [];
+  for (let i = 0; i < instances; i++) ports.push(await freePort());
   const dir = mkdtempSync(join(tmpdir(), 'tilldrop-bench-'));
-  const databasePath = join(dir, 'tilldrop.sqlite');
+  const database: DatabaseLocation = { url: databaseUrl, path: join(dir, 'tilldrop.sqlite') };
   const authSecret = randomBytes(32).toString('base64url');
   let stripe: StripeProcess | undefined;
-  try {
-    stripe = await startStripe(`http://127.0.0.1:${port}/api/webhooks/stripe`);
-    const server = await startChild<ServerReady>(
-      './server.ts',
-      productionEnv({ stripe, port, databasePath, authSecret }),
-    );
-    const started = stripe;
-    return {
-      apiUrl: server.ready.apiUrl,
-      databasePath,
-      stripe: started,
-      tokens: new AccessTokens(authSecret),
-      async stop() {
-        await server.stop();
-        await started.stop();
-        rmSync(dir, { recursive: true, force: true });
-      },
-    };
-  } catch (error) {
+  const servers: Child<ServerReady>[] = [];
+  const stopAll = async () => {
+    for (const server of servers) await server.stop();
     await stripe?.stop();
     rmSync(dir, { recursive: true, force: true });
+  };
+  try {
+    stripe = await startStripe(`http://127.0.0.1:${ports[0]}/api/webhooks/stripe`);
+    // One after another: the first binds the database to the Stripe account, the others find it.
+    for (const port of ports) {
+      const env = productionEnv({ stripe, port, database, authSecret });
+      servers.push(await startChild<ServerReady>('./server.ts', env));
+    }
+    const apiUrls = servers.map((server) => server.ready.apiUrl);
+    return {
+      apiUrl: apiUrls[0]!,
+      apiUrls,
+      database,
+      stripe,
+      tokens: new AccessTokens(authSecret),
+      stop: stopAll,
+    };
+  } catch (error) {
+    await stopAll();
     throw error;
   }
 }
@@ -101,14 +120,16 @@ async function tryStartTilldrop(): Promise<Tilldrop> {
 export function productionEnv(options: {
   stripe: StripeProcess;
   port: number;
-  databasePath: string;
+  database: DatabaseLocation;
   authSecret?: string;
 }): Record<string, string> {
   return {
     NODE_ENV: 'production',
     HOST: '127.0.0.1',
     PORT: String(options.port),
-    DATABASE_PATH: options.databasePath,
+    DATABASE_PATH: options.database.path,
+    // Blank is unset: a DATABASE_URL in the bench's own environment never reaches a SQLite run.
+    DATABASE_URL: options.database.url ?? '',
     APP_URL: BENCH_APP_URL,
     AUTH_SECRET: options.authSecret ?? randomBytes(32).toString('base64url'),
     STRIPE_SECRET_KEY: options.stripe.secretKey,

@@ -1,11 +1,12 @@
 // `npm run bench [section…]`: every figure as the median of several runs, printed as a table and
-// written to bench/results.json. Sections: checkout, webhooks, koa, cold-start, widget.
+// written to bench/results.json. Sections: checkout, webhooks, postgres, koa, cold-start, widget.
 // BENCH_QUICK=1 runs each once and briefly, to see that every section runs; it writes no results.
 import { writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { checkoutBench } from './checkout.ts';
 import { coldStartBench } from './cold-start.ts';
 import { koaVsBareBench } from './koa-vs-bare.ts';
+import { postgresBench } from './postgres.ts';
 import { startTilldrop, type Tilldrop } from './processes.ts';
 import { table, type Row } from './report.ts';
 import { webhookBench } from './webhooks.ts';
@@ -16,6 +17,12 @@ const QUICK = process.env.BENCH_QUICK === '1';
 const RUNS = QUICK ? 1 : 3;
 const SECONDS = QUICK ? 1 : 4;
 const CONNECTIONS = 10;
+const WEBHOOKS = {
+  runs: RUNS,
+  eventsPerRun: QUICK ? 600 : 9000,
+  duplicateShare: 0.2,
+  connections: CONNECTIONS,
+};
 
 /** Each section on a server of its own, so one section's rows never slow the next. */
 const onServer = (bench: (server: Tilldrop) => Promise<Row[]>) => async (): Promise<Row[]> => {
@@ -31,14 +38,9 @@ const SECTIONS: Record<string, () => Promise<Row[]>> = {
   checkout: onServer((server) =>
     checkoutBench(server, { runs: RUNS, seconds: SECONDS, connections: CONNECTIONS }),
   ),
-  webhooks: onServer((server) =>
-    webhookBench(server, {
-      runs: RUNS,
-      eventsPerRun: QUICK ? 600 : 9000,
-      duplicateShare: 0.2,
-      connections: CONNECTIONS,
-    }),
-  ),
+  webhooks: onServer((server) => webhookBench(server, WEBHOOKS)),
+  postgres: () =>
+    postgresBench({ runs: RUNS, seconds: SECONDS, connections: CONNECTIONS, webhooks: WEBHOOKS }),
   koa: onServer((server) =>
     koaVsBareBench(server, { runs: RUNS, seconds: SECONDS, connections: CONNECTIONS }),
   ),
@@ -57,6 +59,9 @@ if (unknown.length) {
   );
   process.exit(1);
 }
+
+// A throwaway PostgreSQL cluster is stopped when this process exits, Ctrl-C included.
+process.once('SIGINT', () => process.exit(130));
 
 const machine = `${cpus().length} × ${cpus()[0]?.model.trim() ?? 'unknown CPU'}, ${Math.round(totalmem() / 2 ** 30)} GB, Node ${process.version}`;
 console.log(`Tilldrop benchmarks${QUICK ? ' (quick: one short run each)' : ''} on ${machine}\n`);

@@ -31,6 +31,26 @@ export async function repeat<T>(times: number, run: (index: number) => Promise<T
   return results;
 }
 
+/**
+ * A warm-up of each variant, then `runs` rounds of all of them, each round starting one variant
+ * later than the one before, so slow drift on a noisy machine favours none. Results are indexed
+ * [round][variant].
+ */
+export async function alternating<T>(
+  runs: number,
+  variants: readonly ((round: number) => Promise<T>)[],
+): Promise<T[][]> {
+  for (const variant of variants) await variant(-1);
+  return repeat(runs, async (round) => {
+    const results: T[] = [];
+    for (let step = 0; step < variants.length; step++) {
+      const index = (round + step) % variants.length;
+      results[index] = await variants[index]!(round);
+    }
+    return results;
+  });
+}
+
 /** Runs `task` on every item, `limit` at a time: for setting up a run, never for timing one. */
 export async function inParallel<T>(
   items: readonly T[],

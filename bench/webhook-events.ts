@@ -44,7 +44,7 @@ export async function webhookEvents(server: Tilldrop, connections: number) {
       // autocannon builds one request more than it sends on each connection.
       await buyers.fill(count + connections);
       await load('webhooks · checkouts to pay', {
-        url: server.apiUrl,
+        url: server.apiUrls,
         connections,
         amount: count,
         requests: [newBuyerCheckout(buyers, 'one-time', (checkout) => checkouts.push(checkout))],
