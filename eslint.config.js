@@ -3,7 +3,7 @@ import tseslint from 'typescript-eslint';
 import globals from 'globals';
 
 export default tseslint.config(
-  { ignores: ['dist/', 'data/', 'test-results/', 'node_modules/'] },
+  { ignores: ['dist/', 'build/', 'data/', 'test-results/', 'node_modules/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
