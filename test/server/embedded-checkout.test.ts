@@ -229,7 +229,7 @@ describe('embedded checkout', () => {
       assert.equal(response.status, 200);
       assert.deepEqual(CheckoutConfig.parse(response.body), {
         publishableKey: 'pk_test_local',
-        stripeJsUrl: `${stack.localStripeUrl}/dahlia/stripe.js`,
+        stripeJsUrl: `${stack.localStripeUrl}/endive/stripe.js`,
       });
       assert.match(response.headers.get('cache-control') ?? '', /public/);
     });

@@ -7,7 +7,7 @@ import { startLocalStripe } from './index.ts';
 //   LOCAL_STRIPE_WEBHOOK_URL with LOCAL_STRIPE_WEBHOOK_SECRET (a whsec_ secret) to receive events,
 //   LOCAL_STRIPE_SEED=false to start as a new Stripe account does: no catalog, no portal settings.
 // Point the SDK at it with `new Stripe(key, { host, port, protocol: 'http' })`, and a page at its
-// Stripe.js with `<script src="http://127.0.0.1:12111/dahlia/stripe.js">` before `loadStripe`.
+// Stripe.js with `<script src="http://127.0.0.1:12111/endive/stripe.js">` before `loadStripe`.
 const env = process.env;
 const publishableKey = env['LOCAL_STRIPE_PUBLISHABLE_KEY'] ?? 'pk_test_local';
 if (!publishableKey.startsWith('pk_test_')) {

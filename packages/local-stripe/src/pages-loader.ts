@@ -20,7 +20,7 @@ interface PortalPageModule {
 }
 
 /** Where Stripe.js's stand-in is served: the path `loadStripe` injects from js.stripe.com. */
-export const STRIPE_JS_PATH = '/dahlia/stripe.js';
+export const STRIPE_JS_PATH = '/endive/stripe.js';
 
 /**
  * The hosted pages are built on their own; each is mounted when its module is present, so the API

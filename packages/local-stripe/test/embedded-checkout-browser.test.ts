@@ -148,7 +148,7 @@ describe('Stripe.js stand-in: embedded Checkout on another site, in Chromium', (
       (e) => (e.data.object as Stripe.Subscription).id === session.subscription,
     );
 
-    assert.equal(loaded, 'dahlia', 'what loadStripe checks before using window.Stripe');
+    assert.equal(loaded, 'endive', 'what loadStripe checks before using window.Stripe');
     assert.equal(page.url(), shopUrl);
     assert.equal(session.status, 'complete');
     assert.equal(session.payment_status, 'paid');

@@ -318,7 +318,7 @@ describe('local Stripe: embedded Checkout Sessions', () => {
     ]);
     const script = await current.text();
 
-    assert.equal(h.local.stripeJsUrl, `${h.local.url}/dahlia/stripe.js`);
+    assert.equal(h.local.stripeJsUrl, `${h.local.url}/endive/stripe.js`);
     assert.equal(current.status, 200);
     assert.equal(current.headers.get('content-type'), 'text/javascript; charset=utf-8');
     assert.match(script, /createEmbeddedCheckoutPage/);

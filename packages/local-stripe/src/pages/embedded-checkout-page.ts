@@ -121,8 +121,8 @@ export function createEmbeddedCheckoutRouter(flow: EmbeddedCheckoutFlow): Router
   });
 
   // Where @stripe/stripe-js's loadStripe looks for Stripe.js (src/shared.ts injects
-  // https://js.stripe.com/dahlia/stripe.js), and the classic /v3/ address.
-  router.get(['/dahlia/stripe.js', '/v3', '/v3/'], (ctx) => {
+  // https://js.stripe.com/endive/stripe.js), and the classic /v3/ address.
+  router.get(['/endive/stripe.js', '/v3', '/v3/'], (ctx) => {
     ctx.set({
       'Access-Control-Allow-Origin': '*',
       'Cross-Origin-Resource-Policy': 'cross-origin',

@@ -1,5 +1,5 @@
 // The local Stripe's stand-in for Stripe.js, served from the local Stripe's own origin, with the
-// one part of it Tilldrop uses: embedded Checkout. Its surface is the one @stripe/stripe-js 9.13
+// one part of it Tilldrop uses: embedded Checkout. Its surface is the one @stripe/stripe-js 10.2
 // declares (types/stripe-js/stripe.d.ts, embedded-checkout.d.ts): `Stripe(publishableKey)`, whose
 // `createEmbeddedCheckoutPage({ clientSecret | fetchClientSecret, onComplete })` resolves to
 // `{ mount(selectorOrElement), unmount(), destroy() }`. `loadStripe` takes any `window.Stripe`
@@ -11,7 +11,7 @@
   if (window.Stripe) return;
 
   const ORIGIN = new URL(document.currentScript.src).origin;
-  const RELEASE_TRAIN = 'dahlia';
+  const RELEASE_TRAIN = 'endive';
   const CLIENT_SECRET = /^cs_(test|live)_[A-Za-z0-9]+_secret_[A-Za-z0-9]+$/;
 
   class IntegrationError extends Error {
