@@ -16,11 +16,11 @@ const BROWSER_ORIGIN = /^(null|[a-z][a-z\d+.-]*:\/\/.+)$/i;
  * by a browser on its own, so those requests are not judged.
  */
 export function refuseCrossSiteCookies(isAllowed: OriginCheck): Middleware {
-  return async (ctx, next) => {
+  return (ctx, next) => {
     if (!SAFE_METHODS.has(ctx.method) && usesCookie(ctx) && fromAnotherSite(ctx, isAllowed)) {
       throw new AppError('cross_site_request');
     }
-    await next();
+    return next();
   };
 }
 

@@ -8,24 +8,27 @@ const SAFE_REQUEST_ID = /^[\w.-]{1,64}$/;
 export function requestLog(logger: Logger): Middleware {
   return async (ctx, next) => {
     const given = ctx.get('x-request-id');
-    const requestId = SAFE_REQUEST_ID.test(given) ? given : randomUUID();
+    const requestId = given && SAFE_REQUEST_ID.test(given) ? given : randomUUID();
     ctx.state.requestId = requestId;
-    ctx.set('X-Request-Id', requestId);
+    ctx.res.setHeader('X-Request-Id', requestId);
     const started = process.hrtime.bigint();
     try {
       await next();
     } finally {
-      const ms = Number(process.hrtime.bigint() - started) / 1e6;
-      logger.info(
-        {
-          requestId,
-          method: ctx.method,
-          path: ctx.path,
-          status: ctx.status,
-          ms: Math.round(ms * 10) / 10,
-        },
-        'request',
-      );
+      // The level may change while the server runs; the line is only built when it is written.
+      if (logger.isLevelEnabled('info')) {
+        const ms = Number(process.hrtime.bigint() - started) / 1e6;
+        logger.info(
+          {
+            requestId,
+            method: ctx.method,
+            path: ctx.path,
+            status: ctx.status,
+            ms: Math.round(ms * 10) / 10,
+          },
+          'request',
+        );
+      }
     }
   };
 }
