@@ -10,6 +10,7 @@ import { errorHandler } from './http/error-handler.ts';
 import { mounter } from './http/mount.ts';
 import { RateLimiter, type RateLimits } from './http/rate-limit.ts';
 import { requestLog } from './http/request-log.ts';
+import { routeChain } from './http/route-chain.ts';
 import { securityHeaders } from './http/security-headers.ts';
 import type { CheckoutConfig } from '../shared/index.ts';
 import { accountRoutes } from './routes/account.ts';
@@ -79,19 +80,26 @@ export function createApp({ config, stripe, storage, logger, shutdown }: AppDeps
     );
   });
 
+  // One router holding every API route: a request is matched once, not once per module.
+  const api = new Router();
+  for (const router of routers) api.use(router.routes());
+
   // The request log wraps everything, so it records the status the error handler settled on.
   app.use(requestLog(logger));
   app.use(errorHandler());
   app.use(securityHeaders());
-  app.use(widgetAssetRoutes(config.widgetDir).routes());
-  app.use(corsFor(isAllowedOrigin));
-  app.use(webhookRoutes({ webhooks }).routes());
-  app.use(refuseCrossSiteCookies(isAllowedOrigin));
-  app.use(jsonBody());
-  // One router holding every route: a request is matched once, not once per module.
-  const api = new Router();
-  for (const router of routers) api.use(router.routes());
-  app.use(api.routes());
+  app.use(
+    routeChain([
+      // Scripts for any page, before the API's CORS rules.
+      widgetAssetRoutes(config.widgetDir),
+      corsFor(isAllowedOrigin),
+      // Before the JSON body parser, because Stripe signs the exact bytes.
+      webhookRoutes({ webhooks }),
+      refuseCrossSiteCookies(isAllowedOrigin),
+      jsonBody(),
+      api,
+    ]),
+  );
   app.use(api.allowedMethods({ throw: true }));
   return app;
 }
