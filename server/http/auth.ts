@@ -75,6 +75,8 @@ export class AccessTokens {
 export function tokenFrom(ctx: Context): string | undefined {
   const header = ctx.get('authorization');
   if (header.toLowerCase().startsWith('bearer ')) return header.slice(7).trim();
+  // Most requests carry no cookie at all, and need no cookie jar.
+  if (!ctx.get('cookie')) return undefined;
   return ctx.cookies.get('access_token') || undefined;
 }
 

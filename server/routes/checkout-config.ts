@@ -6,10 +6,12 @@ import type { Mount } from '../http/mount.ts';
 
 export function checkoutConfigRoutes(deps: { mount: Mount; config: CheckoutConfig }): Router {
   const router = new Router();
+  // The same for every buyer, and fixed while the server runs: serialised once.
+  const body = Buffer.from(JSON.stringify(deps.config));
   deps.mount(router, checkoutConfigApi.getCheckoutConfig, (_input, ctx) => {
-    // The same for every buyer, and fixed while the server runs.
     ctx.set('Cache-Control', 'public, max-age=300');
-    return deps.config;
+    ctx.set('Content-Type', 'application/json; charset=utf-8');
+    ctx.body = body;
   });
   return router;
 }

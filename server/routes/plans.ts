@@ -18,6 +18,10 @@ import { ReadCache } from '../stripe/read-cache.ts';
 import type Stripe from 'stripe';
 import type { Storage } from '../storage/index.ts';
 
+/** A signed-in buyer's plans differ from the anonymous ones, which caches must keep apart. */
+const SIGNED_IN_BY = ['Authorization', 'Cookie'];
+const JSON_TYPE = 'application/json; charset=utf-8';
+
 /** A code's verdict for a plan: what it takes off, or why it is refused. */
 type Verdict = { applied: AppliedPromotion } | { refused: string };
 
@@ -35,23 +39,36 @@ export function planRoutes(deps: {
   const verdicts = new ReadCache<Verdict>({ ttlMs: 5_000, maxEntries: 1_000 });
 
   // Anyone may read the prices; a signed-in buyer also learns what they have and whether they
-  // would get a trial, in an answer no cache may share with another buyer.
-  deps.mount(router, plansApi.listPlans, async (_input, ctx) => {
-    const ownerId = await signedInOwner(ctx, deps.tokens);
-    ctx.vary('Authorization');
-    ctx.vary('Cookie');
-    ctx.set('Cache-Control', tokenFrom(ctx) ? 'private, no-cache' : 'public, max-age=60');
-    if (ownerId === undefined) {
-      ctx.type = 'application/json';
-      ctx.body = await deps.prices.plansBody();
+  // would get a trial, in an answer no cache may share with another buyer. The anonymous answer
+  // is the same bytes for everyone, sent without waiting once the prices are loaded.
+  deps.mount(router, plansApi.listPlans, (_input, ctx) => {
+    ctx.vary(SIGNED_IN_BY);
+    const token = tokenFrom(ctx);
+    ctx.set('Cache-Control', token ? 'private, no-cache' : 'public, max-age=60');
+    return token ? signedInPlans(ctx, token) : anonymousPlans(ctx);
+  });
+
+  function anonymousPlans(ctx: Context): Promise<void> | void {
+    ctx.set('Content-Type', JSON_TYPE);
+    const loaded = deps.prices.loadedPlansBody();
+    if (loaded) {
+      ctx.body = loaded;
       return;
     }
+    return deps.prices.plansBody().then((body) => {
+      ctx.body = body;
+    });
+  }
+
+  async function signedInPlans(ctx: Context, token: string): Promise<PlansResponse | void> {
+    const ownerId = await ownerOf(token, deps.tokens);
+    if (ownerId === undefined) return anonymousPlans(ctx);
     const [trials, entitlement] = await Promise.all([
       deps.storage.hasSubscribedBefore(ownerId).then((before) => !before),
       deps.account.entitlement(ownerId),
     ]);
-    ctx.body = { plans: await deps.prices.plans(trials), entitlement } satisfies PlansResponse;
-  });
+    return { plans: await deps.prices.plans(trials), entitlement };
+  }
 
   // Anonymous by design (the widget asks before sign-in), so first-time-only codes are judged
   // for a new customer; checkout checks them again for the real buyer.
@@ -99,10 +116,8 @@ export function planRoutes(deps: {
   return router;
 }
 
-/** The buyer a request's token proves, if any: here a missing or bad token only means anonymous. */
-async function signedInOwner(ctx: Context, tokens: AccessTokens): Promise<string | undefined> {
-  const token = tokenFrom(ctx);
-  if (!token) return undefined;
+/** The buyer a token proves, if any: here a bad token only means anonymous. */
+async function ownerOf(token: string, tokens: AccessTokens): Promise<string | undefined> {
   try {
     return ownerIdOf(verifiedBuyer(await tokens.verify(token)));
   } catch (error) {

@@ -98,9 +98,11 @@ export interface PriceInfo {
 interface PriceCache {
   at: number;
   prices: Promise<Map<string, PriceInfo>>;
-  plansBody: Promise<string>;
+  plansBody: Promise<Buffer>;
   /** The same plans without their trials, for a buyer who had one. */
-  paidPlansBody: Promise<string>;
+  paidPlansBody: Promise<Buffer>;
+  /** `plansBody` once it has arrived. */
+  loadedPlansBody?: Buffer;
 }
 
 /**
@@ -136,13 +138,19 @@ export class PriceBook {
   }
 
   /**
-   * The `GET /api/plans` body, serialised once per price refresh: every page with the widget
-   * asks for it, and it changes only when the prices do. `trials: false` for a buyer who has had
-   * a subscription, whose plans start paid.
+   * The `GET /api/plans` body, serialised and encoded once per price refresh: every page with
+   * the widget asks for it, and it changes only when the prices do. `trials: false` for a buyer
+   * who has had a subscription, whose plans start paid.
    */
-  plansBody(trials = true): Promise<string> {
+  plansBody(trials = true): Promise<Buffer> {
     const cached = this.cache();
     return trials ? cached.plansBody : cached.paidPlansBody;
+  }
+
+  /** The anonymous `plansBody()` when it is loaded and fresh, so the answer need not wait. */
+  loadedPlansBody(): Buffer | undefined {
+    const cached = this.#cached;
+    return cached && !this.#isStale(cached, Date.now()) ? cached.loadedPlansBody : undefined;
   }
 
   /** The plans themselves, for an answer made for one buyer; `trials` as for `plansBody`. */
@@ -183,26 +191,33 @@ export class PriceBook {
 
   private cache(): PriceCache {
     const now = Date.now();
-    if (!this.#cached || now - this.#cached.at > this.ttlMs) {
+    if (!this.#cached || this.#isStale(this.#cached, now)) {
       const prices = this.load();
       const plansBody = prices.then((map) =>
-        JSON.stringify({ plans: this.plansFrom(map) } satisfies PlansResponse),
+        jsonBytes({ plans: this.plansFrom(map) } satisfies PlansResponse),
       );
       const paidPlansBody = prices.then((map) =>
-        JSON.stringify({
+        jsonBytes({
           plans: this.plansFrom(map).map((plan) => ({ ...plan, trialDays: null })),
         } satisfies PlansResponse),
       );
       // Awaited only by a buyer who had a trial; plansBody's own handler below clears the cache.
       paidPlansBody.catch(() => undefined);
-      const cached = { at: now, prices, plansBody, paidPlansBody };
+      const cached: PriceCache = { at: now, prices, plansBody, paidPlansBody };
       this.#cached = cached;
-      // A failed load is not cached: the next request tries Stripe again.
-      plansBody.catch(() => {
-        if (this.#cached === cached) this.#cached = undefined;
-      });
+      plansBody.then(
+        (body) => (cached.loadedPlansBody = body),
+        // A failed load is not cached: the next request tries Stripe again.
+        () => {
+          if (this.#cached === cached) this.#cached = undefined;
+        },
+      );
     }
     return this.#cached;
+  }
+
+  #isStale(cached: PriceCache, now: number): boolean {
+    return now - cached.at > this.ttlMs;
   }
 
   private async load(): Promise<Map<string, PriceInfo>> {
@@ -235,6 +250,8 @@ export class PriceBook {
     return found;
   }
 }
+
+const jsonBytes = (value: PlansResponse) => Buffer.from(JSON.stringify(value));
 
 function toPriceInfo(price: Stripe.Price): PriceInfo {
   const product = price.product as Stripe.Product | Stripe.DeletedProduct | string;
