@@ -1,9 +1,14 @@
-import { defineConfig, parseAst, type Plugin } from 'vite';
+import { build, defineConfig, parseAst, type Plugin } from 'vite';
+
+/** What a click does (widget/checkout/), which both builds import from beside themselves. */
+const CHECKOUT_ENTRY = 'widget/checkout/index.ts';
+const CHECKOUT_MODULE = 'widget-checkout.mjs';
 
 // Two builds of the widget, Lit included: an ES module (served at /widget.mjs) and a classic
-// script for a plain <script src> (served at /widget.js).
+// script for a plain <script src> (served at /widget.js). Beside them, the module with what a
+// click does (/widget-checkout.mjs), fetched only when a buyer is about to click.
 export default defineConfig({
-  plugins: [collapseTemplateWhitespace()],
+  plugins: [collapseTemplateWhitespace(), checkoutModule()],
   build: {
     target: 'es2022',
     emptyOutDir: true,
@@ -27,6 +32,43 @@ export default defineConfig({
 });
 
 /**
+ * A classic script cannot be split into chunks, so the click's code is a build of its own, made
+ * once the widget's are written, and each build imports it by its file name. It takes what it
+ * needs from the element as arguments rather than importing another copy of it.
+ */
+function checkoutModule(): Plugin {
+  let built = false;
+  return {
+    name: 'checkout-module',
+    apply: 'build',
+    resolveDynamicImport(specifier, importer) {
+      if (specifier === './checkout/index.ts' && importer?.endsWith('/widget/departure.ts')) {
+        return { id: `./${CHECKOUT_MODULE}`, external: true };
+      }
+      return null;
+    },
+    async closeBundle() {
+      if (built) return;
+      built = true;
+      await build({
+        configFile: false,
+        logLevel: 'warn',
+        plugins: [collapseTemplateWhitespace()],
+        build: {
+          target: 'es2022',
+          emptyOutDir: false,
+          lib: { entry: CHECKOUT_ENTRY, formats: ['es'], fileName: () => CHECKOUT_MODULE },
+          rolldownOptions: {
+            output: { minify: true, comments: false, generatedCode: { symbols: false } },
+            optimization: { inlineConst: true },
+          },
+        },
+      });
+    },
+  };
+}
+
+/**
  * Lit keeps its css`` and html`` templates as written, indentation included, and every buyer
  * downloads it. A run of whitespace that breaks a line becomes one space: the same styles and,
  * outside <pre>, the same rendering.
@@ -39,6 +81,13 @@ function collapseTemplateWhitespace(): Plugin {
     transform(code, id) {
       if (!id.includes('/widget/')) return null;
       const edits: { start: number; end: number; text: string }[] = [];
+      // The styles' private custom properties (`--_accent`), named in full in the source and
+      // shortly in the build: no page can set them, and every buyer downloads their names.
+      const privateNames = new Map<string, string>();
+      const shortName = (name: string) => {
+        if (!privateNames.has(name)) privateNames.set(name, `--_${privateNames.size.toString(36)}`);
+        return privateNames.get(name)!;
+      };
       visit(parseAst(code), (node) => {
         if (node.type !== 'TaggedTemplateExpression') return;
         const tag = node.tag as { type: string; name?: string };
@@ -57,7 +106,11 @@ function collapseTemplateWhitespace(): Plugin {
               .replace(/\s*([{};,])\s*/g, '$1')
               .replace(/:\s+/g, ':')
               .replace(/;}/g, '}')
-              .replace(/=(['"])([\w-]+)\1\]/g, '=$2]');
+              .replace(/=(['"])([\w-]+)\1\]/g, '=$2]')
+              .replace(/--_[\w-]+/g, shortName);
+          } else {
+            // Nor do quotes around an attribute's one-word value (`part=price`), as HTML parses it.
+            text = text.replace(/(\s[\w-]+)="([\w-]+)"(?=[\s>])/g, '$1=$2');
           }
           edits.push({ start: quasi.start, end: quasi.end, text });
         }

@@ -6,7 +6,9 @@ import { build } from 'vite';
 /** The classic script, Lit included, must stay within this many gzipped bytes. */
 const BUDGET = 10 * 1024;
 const CLASSIC = 'dist/checkout-button.classic.js';
-const files = [CLASSIC, 'dist/checkout-button.js'];
+/** What a click does, fetched only when a buyer is about to click: outside the budget, shown for the record. */
+const CHECKOUT = 'dist/widget-checkout.mjs';
+const files = [CLASSIC, 'dist/checkout-button.js', CHECKOUT];
 
 await build({ logLevel: 'warn' });
 
@@ -14,7 +16,12 @@ const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KB`;
 for (const file of files) {
   const code = await readFile(file);
   const gzipped = gzipSync(code, { level: 9 }).length;
-  const verdict = gzipped <= BUDGET ? 'within' : `${gzipped - BUDGET} B over`;
+  const verdict =
+    file === CHECKOUT
+      ? 'on demand, outside'
+      : gzipped <= BUDGET
+        ? 'within'
+        : `${gzipped - BUDGET} B over`;
   // `npm run verify` fails on a classic script over budget; the module is shown for comparison.
   if (file === CLASSIC && gzipped > BUDGET) process.exitCode = 1;
   console.log(

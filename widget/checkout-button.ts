@@ -1,11 +1,19 @@
 import { LitElement, html, nothing } from 'lit';
-import { Task } from './task.ts';
+import { Task, initialState } from './task.ts';
 import type { PlanName } from '../shared/catalog.ts';
-import { defaultApi } from './client.ts';
+import { defaultApi, previewPlanChange } from './client.ts';
 import { DepartureController } from './departure.ts';
 import { emit } from './events.ts';
 import { warn } from './failure.ts';
-import { defaultLabel, findPrice, formatMoney, loadPlans, priceText } from './plans.ts';
+import {
+  changeLabel,
+  defaultLabel,
+  findPrice,
+  formatMoney,
+  isSwitch,
+  loadPlans,
+  priceText,
+} from './plans.ts';
 import { PromotionController } from './promotion.ts';
 import { styles } from './styles.ts';
 
@@ -13,13 +21,20 @@ export type { CheckoutEventDetails } from './events.ts';
 
 /**
  * A button that takes a buyer to Stripe Checkout for one plan: it shows the price, checks an
- * optional promotion code before the redirect, and explains failures inline.
+ * optional promotion code before the redirect, and explains failures inline. With `display`
+ * `overlay` or `inline`, the buyer pays in the page instead, in Stripe's embedded checkout: in a
+ * dialog over the page, or in the page's element that `target` names. Stripe.js is loaded on the
+ * first such click, never before; a page whose Content-Security-Policy blocks it, or a browser
+ * that cannot load it, gets the redirect instead.
  *
  * @fires checkout-start - The checkout request is about to leave; `detail` has plan, billing, planId and promotionCode.
  * @fires checkout-redirect - A session exists. Cancelable: a page that calls `preventDefault()` navigates to `detail.url` itself.
  * @fires checkout-error - No checkout (or billing portal) could be opened; `detail` has status (0 when no HTTP answer came), code and message.
  * @fires checkout-promo - A typed promotion code was accepted or refused; `detail` has code, valid and message.
  * @fires checkout-manage - The buyer asked to manage an existing subscription. Cancelable: the page may open its own page.
+ * @fires checkout-open - An embedded checkout shows; `detail` has sessionId and display.
+ * @fires checkout-close - The buyer closed the overlay; `detail` has sessionId. A new click opens the same session again.
+ * @fires checkout-complete - The buyer paid in the embedded checkout and the server has recorded it; `detail` has sessionId and entitlement.
  *
  * @csspart price - The plan's price, with the saving and any discount.
  * @csspart saving - "Save 17%" on annual prices.
@@ -39,17 +54,35 @@ export type { CheckoutEventDetails } from './events.ts';
  * @cssprop --checkout-button-input-background - The input's background.
  * @cssprop --checkout-button-input-color - The input's text colour.
  * @cssprop --checkout-button-border-color - The input's border.
+ * @cssprop --checkout-dialog-background - The overlay's background (default white).
+ * @cssprop --checkout-dialog-color - The overlay's title and close button.
+ * @cssprop --checkout-dialog-backdrop - What covers the page behind the overlay.
+ * @cssprop --checkout-dialog-width - The overlay's width (default 36rem, at most the window's).
+ *
+ * The overlay is `<checkout-dialog>`, appended to `<body>` (Stripe's embedded checkout cannot
+ * live in a shadow root) and shared by every button on the page. It reads the custom properties
+ * above, `--checkout-button-font` and `--checkout-button-radius` from the button that opened it,
+ * and has the parts `dialog`, `header`, `title` and `close` (the close button), styled with
+ * `checkout-dialog::part(dialog)`.
  */
 export class CheckoutButton extends LitElement {
   static override styles = styles;
 
   // State
 
-  /** The server's prices, for display; the checkout reads them again when it starts. */
+  /** The server's prices, and what a signed-in buyer holds; the checkout reads them again. */
   #plans = new Task(this, {
-    task: ([api]) => loadPlans(api),
-    args: () => [this.api] as const,
+    task: ([api, token]) => loadPlans(api, token),
+    args: () => [this.api, this.token] as const,
     onError: (error) => warn(`no prices from ${this.api}:`, error),
+  });
+  /** For a subscriber on another plan: what the switch to this one costs, and when it applies. */
+  #preview = new Task(this, {
+    task: ([api, token, price, held], { signal }) =>
+      isSwitch(held, price)
+        ? previewPlanChange(price!.plan, price!.billing, { api, token, signal })
+        : Promise.resolve(initialState),
+    args: () => [this.api, this.token, this.#price(), this.#plans.value?.entitlement] as const,
   });
   #promotion = new PromotionController(this);
   #departure = new DepartureController(this, () => this.#promotion.accepted());
@@ -67,6 +100,7 @@ export class CheckoutButton extends LitElement {
     successUrl: { attribute: 'success-url' },
     cancelUrl: { attribute: 'cancel-url' },
     disabled: { type: Boolean, reflect: true },
+    display: {},
   };
 
   /** Which plan the button sells, or the id of one catalog entry (such as a trial offer of a plan). */
@@ -87,6 +121,16 @@ export class CheckoutButton extends LitElement {
   cancelUrl?: string;
   /** Disables the button and the input. */
   disabled = false;
+  /**
+   * `redirect` (default): to Stripe's page. `overlay`: Stripe's embedded checkout in a dialog over
+   * the page. `inline`: in the element `target` names.
+   */
+  display?: 'redirect' | 'overlay' | 'inline';
+  /**
+   * With `display="inline"`: a selector for the element of the page (not of a shadow root) to
+   * show the checkout in. Read on each click, from the `target` attribute unless set here.
+   */
+  target?: string;
 
   // Handlers
 
@@ -96,7 +140,14 @@ export class CheckoutButton extends LitElement {
 
   #onSubmit(event: SubmitEvent): void {
     event.preventDefault();
-    if (!this.disabled) this.#departure.leave('checkout');
+    if (this.disabled) return;
+    if (this.#holds()) this.#onManage();
+    else this.#departure.leave('checkout');
+  }
+
+  /** Pointing at or focusing the button fetches what its click needs, before the click. */
+  #onIntent(): void {
+    this.#departure.prepare();
   }
 
   #onManage(): void {
@@ -105,16 +156,41 @@ export class CheckoutButton extends LitElement {
 
   // Render
 
+  #price() {
+    const plans = this.#plans.value?.plans;
+    return plans && findPrice(plans, this.plan, this.billing);
+  }
+
+  /** Whether the signed-in buyer holds exactly what this button sells. */
+  #holds(): boolean {
+    const held = this.#plans.value?.entitlement;
+    const price = this.#price();
+    return !!price && held?.plan === price.plan && held.billing === price.billing;
+  }
+
+  /** What a click does for this buyer: manage the plan held, switch to this one, or buy it. */
+  #label(price = this.#price()): string {
+    const change = this.#preview.render({ complete: (preview) => preview });
+    if (this.#holds()) return 'Manage subscription';
+    return change ? changeLabel(price!.plan, change) : this.label || defaultLabel(this.plan, price);
+  }
+
   override render() {
-    const price = this.#plans.value && findPrice(this.#plans.value, this.plan, this.billing);
+    const price = this.#price();
     const { busy, failure } = this.#departure;
-    const showPromo = this.promo != null;
+    const holds = this.#holds();
+    const showPromo = this.promo != null && !holds;
     const { refusal } = this.#promotion.reading();
     const verdict = this.#promotion.verdict();
     const refused =
       !!refusal || verdict?.valid === false || failure?.code === 'promotion-code-refused';
 
-    return html`<form novalidate @submit=${this.#onSubmit}>
+    return html`<form
+      novalidate
+      @submit=${this.#onSubmit}
+      @pointerover=${this.#onIntent}
+      @focusin=${this.#onIntent}
+    >
       ${
         price
           ? html`<p part="price">
@@ -131,6 +207,7 @@ export class CheckoutButton extends LitElement {
                   ? html`<span part="saving">Save ${price.savingsPercent}%</span>`
                   : nothing
               }
+              ${holds ? html`<span part="current">Current plan</span>` : nothing}
             </p>`
           : nothing
       }
@@ -163,7 +240,7 @@ export class CheckoutButton extends LitElement {
           ?disabled=${this.disabled}
         >
           ${busy ? html`<span part="spinner" aria-hidden="true"></span>` : nothing}
-          ${this.label || defaultLabel(this.plan, price)}
+          ${this.#label(price)}
         </button>
       </div>
       ${

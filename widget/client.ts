@@ -1,13 +1,20 @@
 // A typed client for the Tilldrop API, usable with or without the element.
 // Responses are checked by hand rather than with zod: a few comparisons cost bytes, schemas cost kilobytes.
+import type { AccountResponse } from '../shared/api/account.ts';
+import type { CheckoutConfig } from '../shared/api/checkout-config.ts';
 import type {
   CheckoutResponse,
   CheckoutStateResponse,
   CreateCheckoutParams,
+  EmbeddedCheckoutResponse,
 } from '../shared/api/generic.ts';
-import type { PlanPrice, PromotionCheck } from '../shared/api/plans.ts';
+import type { PlansResponse, PromotionCheck } from '../shared/api/plans.ts';
+import type { ChangePreview } from '../shared/api/subscription.ts';
 import type { ErrorCode } from '../shared/errors.ts';
 import {
+  ACCOUNT_PATH,
+  CHANGE_PREVIEW_PATH,
+  CHECKOUT_CONFIG_PATH,
   CHECKOUT_PATH,
   CHECKOUT_SESSION_PATH,
   PLANS_PATH,
@@ -83,6 +90,21 @@ export function createCheckoutSession(
   );
 }
 
+/** Creates a session that Stripe.js opens in this page with its client secret. */
+export function createEmbeddedCheckoutSession(
+  params: Omit<CreateCheckoutParams, 'uiMode'>,
+  options: CheckoutOptions = {},
+): Promise<EmbeddedCheckoutResponse | Failure> {
+  const idempotencyKey = options.idempotencyKey ?? newIdempotencyKey();
+  const created = (data: Json) => fits(data, { checkoutId: 'string', clientSecret: 'string' });
+  return generic(
+    send(CHECKOUT_PATH, options, enveloped(created), {
+      body: { ...params, uiMode: 'embedded' },
+      headers: { 'Idempotency-Key': idempotencyKey },
+    }),
+  );
+}
+
 /** Reads a checkout session back, e.g. to recover after an interrupted redirect. */
 export function getCheckoutSession(
   id: string,
@@ -92,17 +114,55 @@ export function getCheckoutSession(
   return generic(send(withParam(CHECKOUT_SESSION_PATH, id), options, enveloped(state)));
 }
 
+/** What an embedded checkout is opened with. Throws a `RequestFailure`. */
+export async function getCheckoutConfig(options: RequestOptions = {}): Promise<CheckoutConfig> {
+  const config = await send(
+    CHECKOUT_CONFIG_PATH,
+    options,
+    ({ publishableKey }) => publishableKey === null || typeof publishableKey == 'string',
+    { anonymous: true },
+  );
+  return config as CheckoutConfig;
+}
+
+/** What the signed-in buyer has. Throws a `RequestFailure`. */
+export async function getAccount(options: RequestOptions = {}): Promise<AccountResponse> {
+  const account = await send(ACCOUNT_PATH, options, (body) => 'entitlement' in body);
+  return account as AccountResponse;
+}
+
 /**
  * Every purchasable price, for display. With the buyer's credentials, each says whether this
- * buyer would get its trial. Throws a `RequestFailure`.
+ * buyer would get its trial, and `entitlement` what the buyer holds. Throws a `RequestFailure`.
  */
-export async function listPlans(options: RequestOptions = {}): Promise<PlanPrice[]> {
-  const { plans } = await send(
+export async function listPlans(options: RequestOptions = {}): Promise<PlansResponse> {
+  const answer = await send(
     PLANS_PATH,
     options,
     ({ plans }) => Array.isArray(plans) && plans.every(isPlanPrice),
   );
-  return plans as PlanPrice[];
+  return answer as PlansResponse;
+}
+
+/**
+ * What switching the signed-in buyer's subscription to a plan would cost, from Stripe's invoice
+ * preview. Throws a `RequestFailure`.
+ */
+export async function previewPlanChange(
+  plan: string,
+  billing: string,
+  options: RequestOptions = {},
+): Promise<ChangePreview> {
+  const query = new URLSearchParams({ plan, billing });
+  const preview = await send(`${CHANGE_PREVIEW_PATH}?${query}`, options, (body) =>
+    fits(body, {
+      effective: 'string',
+      effectiveAt: 'string',
+      amountDue: 'number',
+      currency: 'string',
+    }),
+  );
+  return preview as ChangePreview;
 }
 
 /** What a promotion code takes off one plan, or why it is refused. Throws a `RequestFailure`. */

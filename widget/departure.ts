@@ -1,20 +1,30 @@
 import type { ReactiveController } from 'lit';
 import { Task } from './task.ts';
 import type { CheckoutButton } from './checkout-button.ts';
-import {
-  createCheckoutSession,
-  newIdempotencyKey,
-  openBillingPortal,
-  RequestFailure,
-} from './client.ts';
 import { emit } from './events.ts';
-import { CheckoutFailure, explain, notOnSale, type Errand } from './failure.ts';
-import { findPrice, loadPlans } from './plans.ts';
+import { CheckoutFailure, NO_CONNECTION, warn, type Errand } from './failure.ts';
+import type * as CheckoutModule from './checkout/index.ts';
 
-interface Departure {
-  url: string;
+/** Where the buyer goes: nowhere (no `url`) once an embedded checkout shows in the page. */
+export interface Departure {
+  url?: string;
   /** Set for Stripe Checkout, absent for the billing portal. */
   sessionId?: string;
+}
+
+let checkoutModule: Promise<typeof CheckoutModule> | undefined;
+
+/**
+ * What a click does (widget/checkout/), fetched once per page. The build serves it beside the
+ * script as widget-checkout.mjs, and a classic script's import() resolves against the script's
+ * URL as a module's does against its own. A failed fetch is tried again on the next call.
+ */
+function checkout(): Promise<typeof CheckoutModule> {
+  if (!checkoutModule) {
+    checkoutModule = import('./checkout/index.ts');
+    checkoutModule.catch(() => (checkoutModule = undefined));
+  }
+  return checkoutModule;
 }
 
 /**
@@ -23,32 +33,23 @@ interface Departure {
  * `checkout-redirect`; what fails is announced with `checkout-error`.
  */
 export class DepartureController implements ReactiveController {
-  /**
-   * One idempotency key per purchase: a retry after no answer, or another click after a success,
-   * gets the same session back. An error answer ends the attempt; the next try gets a new key.
-   */
-  #attempt?: { body: string; key: string };
-  #host: CheckoutButton;
   #promotionCode: () => string | undefined;
   #departure: Task<[Errand], Departure>;
 
   /** `promotionCode` gives the code to send, or throws the `CheckoutFailure` that refuses it. */
   constructor(host: CheckoutButton, promotionCode: () => string | undefined) {
-    this.#host = host;
     this.#promotionCode = promotionCode;
     host.addController(this);
     this.#departure = new Task<[Errand], Departure>(host, {
       task: async ([errand], { signal }) => {
-        try {
-          if (errand === 'checkout') return await this.#checkout(signal);
-          const { api, token } = host;
-          return { url: await openBillingPortal({ api, token, signal }) };
-        } catch (error) {
-          throw error instanceof RequestFailure ? explain(errand, error) : error;
-        }
+        const { default: leave } = await checkout().catch((error: unknown) => {
+          warn('the checkout module did not load:', error);
+          throw new CheckoutFailure('network', NO_CONNECTION);
+        });
+        return leave(errand, host, signal, this.#promotionCode, CheckoutFailure);
       },
       onComplete: ({ url, sessionId }) => {
-        if (!sessionId || emit(host, 'checkout-redirect', { sessionId, url }, true)) {
+        if (url && (!sessionId || emit(host, 'checkout-redirect', { sessionId, url }, true))) {
           location.assign(url);
         }
       },
@@ -81,27 +82,8 @@ export class DepartureController implements ReactiveController {
     if (!this.busy) void this.#departure.run([errand]);
   }
 
-  async #checkout(signal: AbortSignal): Promise<Departure> {
-    const { api, token, plan = '', billing, successUrl, cancelUrl } = this.#host;
-    const promotionCode = this.#promotionCode();
-    const price = findPrice(await loadPlans(api), plan, billing);
-    if (!price) throw notOnSale(plan, billing);
-    emit(this.#host, 'checkout-start', { plan, billing, planId: price.id, promotionCode });
-
-    const params = {
-      planId: price.id,
-      promotionCode,
-      successUrl: successUrl || undefined,
-      cancelUrl: cancelUrl || undefined,
-    };
-    const body = JSON.stringify(params);
-    if (this.#attempt?.body !== body) this.#attempt = { body, key: newIdempotencyKey() };
-    const idempotencyKey = this.#attempt.key;
-    const response = await createCheckoutSession(params, { api, token, signal, idempotencyKey });
-    if (response.success) {
-      return { url: response.data.checkoutUrl, sessionId: response.data.checkoutId };
-    }
-    if (response.status) this.#attempt = undefined;
-    throw explain('checkout', response);
+  /** The buyer is about to click (points at or focuses the button): fetch what the click needs. */
+  prepare(): void {
+    void checkout().catch(() => undefined);
   }
 }

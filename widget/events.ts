@@ -1,4 +1,8 @@
+import type { Entitlement } from '../shared/api/account.ts';
 import type { FailureCode } from './failure.ts';
+
+/** Neither Stripe's embedded checkout nor, instead of it, the redirect to Stripe could be opened. */
+export type EmbeddedFailureCode = 'embedded-unavailable';
 
 export interface CheckoutEventDetails {
   'checkout-start': {
@@ -8,9 +12,12 @@ export interface CheckoutEventDetails {
     promotionCode: string | undefined;
   };
   'checkout-redirect': { sessionId: string; url: string };
-  'checkout-error': { status: number; code: FailureCode; message: string };
+  'checkout-error': { status: number; code: FailureCode | EmbeddedFailureCode; message: string };
   'checkout-promo': { code: string; valid: boolean; message: string };
   'checkout-manage': Record<string, never>;
+  'checkout-open': { sessionId: string; display: 'overlay' | 'inline' };
+  'checkout-close': { sessionId: string };
+  'checkout-complete': { sessionId: string; entitlement: Entitlement };
 }
 
 /**
@@ -35,5 +42,8 @@ declare global {
     'checkout-error': CustomEvent<CheckoutEventDetails['checkout-error']>;
     'checkout-promo': CustomEvent<CheckoutEventDetails['checkout-promo']>;
     'checkout-manage': CustomEvent<CheckoutEventDetails['checkout-manage']>;
+    'checkout-open': CustomEvent<CheckoutEventDetails['checkout-open']>;
+    'checkout-close': CustomEvent<CheckoutEventDetails['checkout-close']>;
+    'checkout-complete': CustomEvent<CheckoutEventDetails['checkout-complete']>;
   }
 }

@@ -40,6 +40,9 @@ const unavailable: Record<Errand, string> = {
   portal: 'Subscription management is not available.',
 };
 
+/** No answer from the server, or none of the checkout's code: the buyer can only try again. */
+export const NO_CONNECTION = 'Could not connect. Please try again.';
+
 /** Every console line names the product, so a site owner knows whose it is. */
 export const warn = (...words: unknown[]) => console.warn('Tilldrop:', ...words);
 
@@ -54,7 +57,7 @@ export function explain(errand: Errand, { status, message, code }: ServerFailure
   const fail = (code: FailureCode, words = message) => new CheckoutFailure(code, words, status);
   if (status === 409) return fail('already-subscribed');
   if (code === 'promotion_code_invalid') return fail('promotion-code-refused');
-  if (!status) return fail('network', 'Could not connect. Please try again.');
+  if (!status) return fail('network', NO_CONNECTION);
   if (status === 401) return fail('authentication-required', 'Please sign in first.');
   if (status === 404) return fail('not-found', unavailable[errand]);
   if (status === 429) return fail('rate-limited', 'Too many attempts. Try again in a minute.');

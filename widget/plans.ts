@@ -1,15 +1,21 @@
-import type { PlanPrice } from '../shared/api/plans.ts';
+import type { Entitlement } from '../shared/api/account.ts';
+import type { PlanPrice, PlansResponse } from '../shared/api/plans.ts';
+import type { ChangePreview } from '../shared/api/subscription.ts';
 import { listPlans } from './client.ts';
 
-const plansByApi = new Map<string, Promise<PlanPrice[]>>();
+const plansByBuyer = new Map<string, Promise<PlansResponse>>();
 
-/** One request per server for every button on the page; a failed one is tried again by the next caller. */
-export function loadPlans(api: string): Promise<PlanPrice[]> {
-  let plans = plansByApi.get(api);
+/**
+ * One request per server and buyer for every button on the page; a failed one is tried again by
+ * the next caller. With the buyer's credentials, the answer also says what the buyer holds.
+ */
+export function loadPlans(api: string, token?: string): Promise<PlansResponse> {
+  const key = `${api} ${token}`;
+  let plans = plansByBuyer.get(key);
   if (!plans) {
-    plans = listPlans({ api });
-    plansByApi.set(api, plans);
-    plans.catch(() => plansByApi.delete(api));
+    plans = listPlans({ api, token });
+    plansByBuyer.set(key, plans);
+    plans.catch(() => plansByBuyer.delete(key));
   }
   return plans;
 }
@@ -31,9 +37,12 @@ export function findPrice(
   );
 }
 
+/** The page's own language, for numbers and dates as its readers write them. */
+const pageLanguage = () => document.documentElement.lang || undefined;
+
 /** Stripe counts in the currency's minor unit; Intl knows how many digits that unit has. */
 export function formatMoney(amount: number, currency: string): string {
-  const money = new Intl.NumberFormat(document.documentElement.lang || undefined, {
+  const money = new Intl.NumberFormat(pageLanguage(), {
     style: 'currency',
     currency,
     // "$190", not "$190.00": whole amounts read better on a button.
@@ -60,4 +69,26 @@ export function defaultLabel(plan: string | undefined, price?: PlanPrice): strin
     : plan === 'weekly'
       ? 'Subscribe weekly'
       : `Subscribe to ${plan ?? 'a plan'}`;
+}
+
+/** A subscriber looking at another monthly or annual plan: a click switches, not subscribes. */
+export function isSwitch(
+  held: Entitlement | null | undefined,
+  price: PlanPrice | undefined,
+): boolean {
+  return (
+    held?.source === 'subscription' &&
+    /^(monthly|annual)$/.test(price?.billing as string) &&
+    (held.plan !== price!.plan || held.billing !== price!.billing)
+  );
+}
+
+/** "Switch to PRO · $45.50 due today", or "Switch to BASIC on Jan 2, 2027" for a downgrade. */
+export function changeLabel(
+  plan: string,
+  { effective, effectiveAt, amountDue, currency }: ChangePreview,
+): string {
+  return effective === 'now'
+    ? `Switch to ${plan} · ${formatMoney(amountDue, currency)} due today`
+    : `Switch to ${plan} on ${new Date(effectiveAt).toLocaleDateString(pageLanguage(), { dateStyle: 'medium' })}`;
 }

@@ -228,9 +228,9 @@ describe('<checkout-button> checkout', () => {
     }
   });
 
-  it('tells a buyer who already subscribed, and offers to manage the subscription', async () => {
+  it('tells a lifetime buyer why a subscription is refused, and offers to manage their account', async () => {
     const userId = newUserId();
-    await purchase(userId, 'plan_professional_annual');
+    await purchase(userId, 'one-time');
     const element = await fixture<CheckoutButton>(html`
       <checkout-button
         plan="PRO"
@@ -239,6 +239,7 @@ describe('<checkout-button> checkout', () => {
         token=${await tokenFor(userId)}
       ></checkout-button>
     `);
+    await pricesShown(element);
 
     const failure = nextEvent(element, 'checkout-error');
     button(element).click();
@@ -248,10 +249,10 @@ describe('<checkout-button> checkout', () => {
     expect(detail).to.deep.equal({
       status: 409,
       code: 'already-subscribed',
-      message: 'You are already subscribed to this plan',
+      message: 'You already have lifetime access',
     });
     expect(text(errorMessage(element))).to.equal(
-      'You are already subscribed to this plan Manage subscription',
+      'You already have lifetime access Manage subscription',
     );
     const manage = nextEvent(element, 'checkout-manage', { preventDefault: true });
     part(element, 'manage').click();

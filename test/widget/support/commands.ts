@@ -26,6 +26,8 @@ export interface Commands {
     result: true;
   };
   'tilldrop-silent-server': { payload: Record<string, never>; result: { url: string } };
+  /** Pays with 4242 in the embedded checkout's frame on the test's page, as a buyer types. */
+  'tilldrop-pay-embedded': { payload: Record<string, never>; result: true };
   /** Every page open in the test's browser, popups included. */
   'tilldrop-page-urls': { payload: Record<string, never>; result: string[] };
 }
@@ -49,6 +51,7 @@ export const purchase = (userId: string, planId: string, stack?: string) =>
   run('tilldrop-purchase', { userId, planId, stack });
 export const silentServer = () => run('tilldrop-silent-server', {});
 export const pageUrls = () => run('tilldrop-page-urls', {});
+export const payEmbedded = () => run('tilldrop-pay-embedded', {});
 
 /** A user no other test has touched, so no purchase of theirs gets in the way. */
 export const newUserId = () => `buyer-${crypto.randomUUID()}`;

@@ -100,6 +100,25 @@ export function tilldropStack(): {
       return { url: `http://127.0.0.1:${address.port}` };
     },
 
+    // The frame is another origin's: only the browser's driver can type into it.
+    'tilldrop-pay-embedded': async (_payload, page) => {
+      let frame: ReturnType<PageOf['frames']>[number] | undefined;
+      for (let attempt = 0; !frame && attempt < 200; attempt++) {
+        frame = page.frames().find((candidate) => candidate.url().includes('/c/embedded/'));
+        if (!frame) await new Promise((resolve) => setTimeout(resolve, 25));
+      }
+      if (!frame) throw new Error('no embedded checkout frame on the page');
+      await frame.waitForSelector('input[name="cardNumber"]');
+      const emailIsOpen = await frame.$eval('input[name="email"]', (input) => !input.readOnly);
+      if (emailIsOpen) await frame.type('input[name="email"]', 'embedded@example.com');
+      await frame.type('input[name="cardNumber"]', '4242 4242 4242 4242');
+      await frame.type('input[name="cardExpiry"]', '12 / 34');
+      await frame.type('input[name="cardCvc"]', '123');
+      await frame.type('input[name="billingName"]', 'Embedded Buyer');
+      await frame.click('.pay-button');
+      return true;
+    },
+
     'tilldrop-page-urls': async (_payload, page) =>
       (await page.browserContext().pages()).map((open) => open.url()),
   };
