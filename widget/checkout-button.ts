@@ -38,6 +38,7 @@ export type { CheckoutEventDetails } from './events.ts';
  *
  * @csspart price - The plan's price, with the saving and any discount.
  * @csspart saving - "Save 17%" on annual prices.
+ * @csspart current - "Current plan" beside the price of the plan a signed-in buyer holds.
  * @csspart label - The promotion code's label.
  * @csspart input - The promotion code input.
  * @csspart button - The checkout button.
