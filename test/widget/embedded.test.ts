@@ -24,6 +24,7 @@ interface StrictPage extends Window {
   problems: string[];
 }
 
+const originOf = (url: string) => new URL(url).origin;
 const overlay = () => document.querySelector<CheckoutDialog>('body > checkout-dialog');
 const dialogOf = (host: CheckoutDialog | null) => host?.shadowRoot?.querySelector('dialog');
 const frames = () => [...document.querySelectorAll('iframe')];
@@ -41,6 +42,8 @@ describe('<checkout-button> with Stripe’s embedded checkout', () => {
 
   before(async () => {
     stack = await mainStack();
+    // What a merchant's page is to the API and the local Stripe: another origin.
+    expect(location.origin).not.to.be.oneOf([stack.apiUrl, stack.localStripeUrl].map(originOf));
     await import(/* @vite-ignore */ BUILT_MODULE);
     document.addEventListener('checkout-redirect', keepThePage);
   });
