@@ -1,5 +1,7 @@
 // The pricing page: prices and savings from GET /api/plans, the monthly/annual switch (which only
-// flips the `billing` attribute of the BASIC and PRO buttons) and the buyer's current plan.
+// flips the `billing` attribute of the BASIC and PRO buttons) and the buyer's current plan. Each
+// card has two buttons: "Pay here" (display="overlay", Stripe's embedded checkout over this page)
+// and "Pay on Stripe" (the redirect to Stripe's page).
 import { getJson, h, loadAccount, money, mountUserSwitcher, planName, userName } from './common.js';
 
 const PER = { week: '/week', month: '/month', year: '/year' };
@@ -52,20 +54,41 @@ function setBilling(billing) {
   history.replaceState(null, '', url);
 }
 
+function describe(entitlement) {
+  return entitlement.source === 'lifetime'
+    ? 'lifetime access'
+    : `${planName(entitlement.plan)}, billed ${entitlement.billing === 'annual' ? 'yearly' : entitlement.billing}`;
+}
+
 function showCurrentPlan({ userId, entitlement }) {
   if (!entitlement) return;
   const card = document.querySelector(`.plan[data-plan="${entitlement.plan}"]`);
   card?.querySelector('.badge-current')?.removeAttribute('hidden');
-  const what =
-    entitlement.source === 'lifetime'
-      ? 'lifetime access'
-      : `${planName(entitlement.plan)}, billed ${entitlement.billing === 'annual' ? 'yearly' : entitlement.billing}`;
   const notice = document.querySelector('#current-plan');
   notice.replaceChildren(
-    h('span', {}, `${userName(userId)} already has ${what}.`),
+    h('span', {}, `${userName(userId)} already has ${describe(entitlement)}.`),
     h('a', { href: '/account' }, 'Manage it on the account page'),
   );
   notice.hidden = false;
+  // Managing the plan held, or switching a subscription to another, happens in Stripe's billing
+  // portal whichever button is clicked: one button says it.
+  for (const button of document.querySelectorAll('checkout-button[display="overlay"]')) {
+    const plan = button.getAttribute('plan');
+    const held = plan === entitlement.plan;
+    const switched = entitlement.source === 'subscription' && (plan === 'BASIC' || plan === 'PRO');
+    if (held || switched) button.hidden = true;
+  }
+}
+
+/** Paid in the overlay: said at once; closing the overlay then shows the page as the buyer's. */
+function showPurchase(userId, entitlement) {
+  const notice = document.querySelector('#current-plan');
+  notice.replaceChildren(
+    h('span', {}, `Thank you! ${userName(userId)} now has ${describe(entitlement)}.`),
+    h('a', { href: '/account' }, 'See it on the account page'),
+  );
+  notice.hidden = false;
+  document.addEventListener('checkout-close', () => location.reload(), { once: true });
 }
 
 for (const input of document.querySelectorAll('input[name="billing"]')) {
@@ -79,5 +102,8 @@ setBilling(billing);
 const [account, answer] = await Promise.all([loadAccount(), getJson('/api/plans')]);
 mountUserSwitcher(account.userId);
 showCurrentPlan(account);
+document.addEventListener('checkout-complete', (event) =>
+  showPurchase(account.userId, event.detail.entitlement),
+);
 plans = answer.ok ? answer.body.plans : [];
 renderPrices(document.querySelector('input[name="billing"]:checked').value);

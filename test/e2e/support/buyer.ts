@@ -1,11 +1,18 @@
 // What a buyer does with their mouse and keyboard, written once for every end-to-end test.
-import type { Locator, Page } from 'playwright-core';
+import type { FrameLocator, Locator, Page } from 'playwright-core';
 
 export type PlanName = 'BASIC' | 'PRO' | 'weekly' | 'one-time';
 
-/** The `<checkout-button>` on a plan's card; Playwright's locators see into its shadow root. */
-export const widgetFor = (page: Page, plan: PlanName): Locator =>
-  page.locator(`.plan[data-plan="${plan}"] checkout-button`);
+/** Each card's two buttons: "Pay here" (the overlay) and "Pay on Stripe" (the redirect). */
+export type Way = 'here' | 'on Stripe';
+const BUTTON_OF: Record<Way, string> = {
+  here: '[display="overlay"]',
+  'on Stripe': ':not([display])',
+};
+
+/** A `<checkout-button>` on a plan's card; Playwright's locators see into its shadow root. */
+export const widgetFor = (page: Page, plan: PlanName, way: Way = 'on Stripe'): Locator =>
+  page.locator(`.plan[data-plan="${plan}"] checkout-button${BUTTON_OF[way]}`);
 
 /** Picks another demo buyer in the header's switcher, which signs them in and reloads the page. */
 export async function switchBuyer(page: Page, userId: string): Promise<void> {
@@ -16,7 +23,9 @@ export async function switchBuyer(page: Page, userId: string): Promise<void> {
 /** Flips the monthly/annual switch, as a buyer clicks its label. */
 export async function chooseBilling(page: Page, billing: 'monthly' | 'annual'): Promise<void> {
   await page.locator(`label[for="billing-${billing}"]`).click();
-  await page.locator(`checkout-button[plan="PRO"][billing="${billing}"]`).waitFor();
+  await widgetFor(page, 'PRO')
+    .and(page.locator(`[billing="${billing}"]`))
+    .waitFor();
 }
 
 interface PromoVerdict {
@@ -25,7 +34,7 @@ interface PromoVerdict {
   message: string;
 }
 
-/** Types a promotion code into a plan's widget; resolves with the widget's `checkout-promo` verdict. */
+/** Types a promotion code into a plan's "Pay here" widget (the one with the input); resolves with the widget's `checkout-promo` verdict. */
 export async function typePromotionCode(
   page: Page,
   plan: PlanName,
@@ -44,24 +53,70 @@ export async function typePromotionCode(
     );
     Object.assign(window, { nextPromoVerdict: verdict });
   });
-  await widgetFor(page, plan).getByLabel('Promotion code').fill(code);
+  await widgetFor(page, plan, 'here').getByLabel('Promotion code').fill(code);
   return page.evaluate(
     () => (window as unknown as { nextPromoVerdict: Promise<PromoVerdict> }).nextPromoVerdict,
   );
 }
 
-/** Clicks the plan's button and lands on the local Stripe's hosted checkout page. */
+/** Clicks the plan's "Pay on Stripe" and lands on the local Stripe's hosted checkout page. */
 export async function startCheckout(page: Page, plan: PlanName): Promise<string> {
-  await widgetFor(page, plan)
-    .getByRole('button', { name: /^(Subscribe|Buy)/ })
-    .click();
+  await widgetFor(page, plan).getByRole('button', { name: 'Pay on Stripe' }).click();
   await page.waitForURL(/\/c\/pay\/cs_/);
   return decodeURIComponent(new URL(page.url()).pathname.split('/').pop()!);
 }
 
-/** Fills in the hosted payment page and submits it. */
+interface Overlay {
+  sessionId: string;
+  /** The `src` of Stripe's embedded checkout frame. */
+  frameUrl: string;
+  /** The frame, to pay in. */
+  frame: FrameLocator;
+  /** Resolves with `checkout-complete`'s detail once the widget fires it. */
+  completed(): Promise<{ sessionId: string; entitlement: { plan: string; billing: string } }>;
+}
+
+/** Clicks the plan's "Pay here": Stripe's embedded checkout opens in the overlay over the page. */
+export async function payHere(page: Page, plan: PlanName): Promise<Overlay> {
+  const opened = await nextEvent<{ sessionId: string }>(page, 'checkout-open');
+  const completed = await nextEvent<Awaited<ReturnType<Overlay['completed']>>>(
+    page,
+    'checkout-complete',
+  );
+  await widgetFor(page, plan, 'here').getByRole('button', { name: 'Pay here' }).click();
+  const { sessionId } = await opened();
+  const iframe = page.locator('checkout-dialog iframe');
+  await page.locator('checkout-dialog').getByRole('dialog').waitFor();
+  const frameUrl = (await iframe.getAttribute('src')) ?? '';
+  return { sessionId, frameUrl, frame: page.frameLocator('checkout-dialog iframe'), completed };
+}
+
+/**
+ * Listens, from now, for the next `name` event any widget fires (they bubble out of the shadow
+ * root); the function returned resolves with its detail.
+ */
+export async function nextEvent<T>(page: Page, name: string): Promise<() => Promise<T>> {
+  await page.evaluate((eventName) => {
+    const pending = ((
+      window as unknown as { nextEvents?: Record<string, Promise<unknown>> }
+    ).nextEvents ??= {});
+    pending[eventName] = new Promise((resolve) =>
+      document.addEventListener(eventName, (event) => resolve((event as CustomEvent).detail), {
+        once: true,
+      }),
+    );
+  }, name);
+  return () =>
+    page.evaluate(
+      (eventName) =>
+        (window as unknown as { nextEvents: Record<string, Promise<T>> }).nextEvents[eventName]!,
+      name,
+    );
+}
+
+/** Fills in the payment form, on the hosted page or in the embedded frame, and submits it. */
 export async function payWithCard(
-  page: Page,
+  page: Page | FrameLocator,
   card: string,
   buyer = { email: 'buyer@example.com', name: 'Demo Buyer' },
 ): Promise<void> {
