@@ -1,7 +1,9 @@
-// A page that embeds the classic widget script and notes when the button first shows its price.
+// Pages that embed the classic widget script: one notes when the button first shows its price,
+// the other when a buyer clicks its button (for the click to the payment form).
 import Router from '@koa/router';
 
 export const WIDGET_PAGE_PATH = '/bench/widget';
+export const WIDGET_CLICK_PAGE_PATH = '/bench/widget-click';
 
 // The button's shadow root exists as soon as the parser reaches it (the classic script in <head>
 // has defined the element); a MutationObserver on it sees the price the moment Lit renders it.
@@ -32,12 +34,49 @@ const PAGE = `<!doctype html>
 </html>
 `;
 
+/**
+ * `?display=overlay|redirect&token=…`: the buyer's button. The click's time, on the page's clock
+ * and as a Unix time (a redirect leaves the page, so the bench is told it at once).
+ */
+const clickPage = (display: string, token: string) => `<!doctype html>
+<html lang="en">
+  <head>
+    <meta charset="utf-8" />
+    <title>Widget click benchmark</title>
+    <script src="/widget.js"></script>
+  </head>
+  <body>
+    <checkout-button plan="PRO" billing="annual" display="${display}" token="${token}"></checkout-button>
+    <script>
+      document.addEventListener(
+        'click',
+        (event) => {
+          window.clickedAt = event.timeStamp;
+          window.benchClicked(performance.timeOrigin + event.timeStamp);
+        },
+        { capture: true, once: true },
+      );
+    </script>
+  </body>
+</html>
+`;
+
 export function widgetPageRoutes(): Router {
   const router = new Router();
   router.get(WIDGET_PAGE_PATH, (ctx) => {
     ctx.type = 'text/html; charset=utf-8';
     ctx.set('Cache-Control', 'no-store');
     ctx.body = PAGE;
+  });
+  router.get(WIDGET_CLICK_PAGE_PATH, (ctx) => {
+    const { display, token } = ctx.query;
+    // Written into the page as they are: only a display's name and a JWT's characters.
+    if (!/^(overlay|redirect)$/.test(String(display)) || !/^[\w.-]+$/.test(String(token))) {
+      ctx.throw(400, 'display must be overlay or redirect, and token a JWT');
+    }
+    ctx.type = 'text/html; charset=utf-8';
+    ctx.set('Cache-Control', 'no-store');
+    ctx.body = clickPage(String(display), String(token));
   });
   return router;
 }

@@ -1,4 +1,5 @@
-// The widget's weight (min+gzip of both builds) and how soon a fresh page shows its price.
+// The widget's weight (min+gzip of both builds, and of the module a click fetches) and how soon a
+// fresh page shows its price.
 import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
@@ -14,15 +15,21 @@ const ROOT = fileURLToPath(new URL('../', import.meta.url));
 const BUILDS = [
   { name: 'classic script', file: 'dist/checkout-button.classic.js' },
   { name: 'ES module', file: 'dist/checkout-button.js' },
+  // What a click does (Stripe Checkout, embedded or not, and the billing portal), fetched from
+  // beside either script when a buyer first points at, focuses or clicks a button: outside the budget.
+  { name: 'on-demand checkout module', file: 'dist/widget-checkout.mjs', onDemand: true },
 ];
 /** The issue's budget for the widget, Lit included. */
 const BUDGET_BYTES = 10 * 1024;
 
 export function widgetSizeBench(): Row[] {
   const built = ensureBuilt();
-  return BUILDS.flatMap(({ name, file }) => {
+  const gzippedOf = (file: string) => gzipSync(readFileSync(join(ROOT, file)), { level: 9 }).length;
+  const classic = gzippedOf(BUILDS[0]!.file);
+  return BUILDS.flatMap(({ name, file, onDemand }) => {
     const code = readFileSync(join(ROOT, file));
-    const gzipped = gzipSync(code, { level: 9 }).length;
+    const gzipped = gzippedOf(file);
+    const bytes = `${gzipped.toLocaleString('en-US')} B`;
     return [
       {
         name: `widget · ${name}, minified`,
@@ -30,14 +37,21 @@ export function widgetSizeBench(): Row[] {
         value: figure([code.length / 1024]),
         note: built,
       },
-      {
-        name: `widget · ${name}, min+gzip`,
-        unit: 'KB',
-        value: figure([gzipped / 1024]),
-        target: '≤ 10 KB',
-        met: gzipped <= BUDGET_BYTES,
-        note: `${gzipped.toLocaleString('en-US')} B`,
-      },
+      onDemand
+        ? {
+            name: `widget · ${name}, min+gzip`,
+            unit: 'KB',
+            value: figure([gzipped / 1024]),
+            note: `${bytes}; with the classic script, ${(classic + gzipped).toLocaleString('en-US')} B`,
+          }
+        : {
+            name: `widget · ${name}, min+gzip`,
+            unit: 'KB',
+            value: figure([gzipped / 1024]),
+            target: '≤ 10 KB',
+            met: gzipped <= BUDGET_BYTES,
+            note: bytes,
+          },
     ];
   });
 }
