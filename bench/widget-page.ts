@@ -1,6 +1,7 @@
 // Pages that embed the classic widget script: one notes when the button first shows its price,
 // the other when a buyer clicks its button (for the click to the payment form).
 import Router from '@koa/router';
+import { CHECKOUT_PATH } from '../shared/api/paths.ts';
 
 export const WIDGET_PAGE_PATH = '/bench/widget';
 export const WIDGET_CLICK_PAGE_PATH = '/bench/widget-click';
@@ -36,7 +37,8 @@ const PAGE = `<!doctype html>
 
 /**
  * `?display=overlay|redirect&token=…`: the buyer's button. The click's time, on the page's clock
- * and as a Unix time (a redirect leaves the page, so the bench is told it at once).
+ * and as a Unix time, and before a redirect when the session came: a redirect leaves the page, so
+ * the bench is told at once.
  */
 const clickPage = (display: string, token: string) => `<!doctype html>
 <html lang="en">
@@ -56,6 +58,13 @@ const clickPage = (display: string, token: string) => `<!doctype html>
         },
         { capture: true, once: true },
       );
+      document.addEventListener('checkout-redirect', () => {
+        const created = performance
+          .getEntriesByType('resource')
+          .filter((entry) => new URL(entry.name).pathname === ${JSON.stringify(CHECKOUT_PATH)})
+          .pop();
+        window.benchSessionIn(created ? created.responseEnd - window.clickedAt : NaN);
+      });
     </script>
   </body>
 </html>
