@@ -1,14 +1,13 @@
 // `npm start`: reads the environment once, starts the API (and the local Stripe when no key is set).
 import { existsSync } from 'node:fs';
-import pretty from 'pino-pretty';
 import { ConfigError, parseEnv } from './config.ts';
 import { createLogger, startServer } from './runtime.ts';
-import { demoRoutes } from './routes/demo.ts';
 import { catalogForStart } from './services/demo-catalog.ts';
 
-// A person at a terminal reads lines; anything else (a log collector, a test) gets JSON.
+// A person at a terminal reads lines; anything else (a log collector, a test) gets JSON, and
+// never loads the pretty-printer.
 const human = process.stdout.isTTY
-  ? pretty({
+  ? (await import('pino-pretty')).default({
       sync: true,
       colorize: true,
       ignore: 'pid,hostname,component,requestId,method,path,status,ms',
@@ -27,8 +26,10 @@ try {
   const env = { ...parsed, catalog: catalogForStart(parsed) };
   const running = await startServer(env, {
     logger: createLogger(env.LOG_LEVEL, human),
-    // A demo that signs anyone in never runs in production, whatever else is configured.
-    extraRoutes: env.NODE_ENV === 'production' ? undefined : (context) => demoRoutes(context),
+    // A demo that signs anyone in never runs in production, whatever else is configured; nor is
+    // it loaded there.
+    extraRoutes:
+      env.NODE_ENV === 'production' ? undefined : (await import('./routes/demo.ts')).demoRoutes,
   });
   const mode = running.localStripe ? `local Stripe at ${running.localStripe.url}` : 'Stripe';
   process.stdout.write(

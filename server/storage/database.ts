@@ -1,4 +1,3 @@
-import { openPostgres } from './postgres.ts';
 import { openSqlite } from './sqlite.ts';
 import type { Sql } from './sql.ts';
 
@@ -12,9 +11,14 @@ export interface DatabaseLocation {
   path: string;
 }
 
-/** Opens the database and brings its schema up to date. */
-export function openDatabase(location: DatabaseLocation): Promise<Sql> {
-  return location.url ? openPostgres(location.url) : Promise.resolve(openSqlite(location.path));
+/**
+ * Opens the database and brings its schema up to date. The PostgreSQL driver is loaded only for a
+ * URL, so a server on SQLite never spends its start reading it.
+ */
+export async function openDatabase(location: DatabaseLocation): Promise<Sql> {
+  if (!location.url) return openSqlite(location.path);
+  const { openPostgres } = await import('./postgres.ts');
+  return openPostgres(location.url);
 }
 
 export const nowSeconds = () => Math.floor(Date.now() / 1000);
