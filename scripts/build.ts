@@ -1,8 +1,10 @@
 // `npm run build`: what production runs, in build/. The server and the scripts a merchant runs
-// beside it, compiled to JavaScript for plain `node`, and the widget's files it serves; then the
-// widget's versioned URLs and SRI hashes, for a site that pins them.
+// beside it, compiled to JavaScript for plain `node`, the server then bundled into one file, and
+// the widget's files it serves; then the widget's versioned URLs and SRI hashes, for a site that
+// pins them.
 import { execFileSync } from 'node:child_process';
 import { cpSync, rmSync } from 'node:fs';
+import { basename, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'vite';
 import { readWidgetManifest } from '../server/routes/widget-assets.ts';
@@ -14,6 +16,7 @@ await build();
 // A source file removed since the last build must not live on as JavaScript.
 rmSync(OUT_DIR, { recursive: true, force: true });
 execFileSync(process.execPath, [TSC, '-p', 'tsconfig.build.json'], { stdio: 'inherit' });
+await bundleServer(`${OUT_DIR}/server/main.js`);
 // The compiled server looks for the widget beside itself, as the source one does beside server/.
 cpSync('dist', `${OUT_DIR}/dist`, { recursive: true });
 
@@ -23,3 +26,40 @@ for (const [path, { path: versioned, integrity }] of Object.entries(manifest)) {
   console.log(`  ${path.padEnd(11)} ${versioned}  integrity="${integrity}"`);
 }
 console.log(`\nStart it with: npm run start:prod (node ${OUT_DIR}/server/main.js)`);
+
+/**
+ * The compiled server and the packages it imports, rewritten as one file in place. Plain node
+ * resolves, reads and links each ES module on its own, and the server's graph is some 700 of
+ * them (the Stripe SDK alone is over 200): most of a cold start went to that, not to running
+ * them. Left out, and imported at run time as before: the database drivers' native addons, the
+ * pretty-printer (loaded only on a terminal) and the local Stripe (a dev dependency, never
+ * present in production). What the server imports only when used (the PostgreSQL driver, the
+ * demo) is in the file but runs only then.
+ */
+async function bundleServer(entry: string): Promise<void> {
+  await build({
+    configFile: false,
+    logLevel: 'warn',
+    build: {
+      ssr: entry,
+      outDir: dirname(entry),
+      emptyOutDir: false,
+      target: 'node20',
+      rolldownOptions: {
+        external: ['better-sqlite3', 'pg-native', 'pino-pretty', '@tilldrop/local-stripe'],
+        output: {
+          entryFileNames: basename(entry),
+          codeSplitting: false,
+          // Without whitespace and comments there is less to read and parse at start; names
+          // stay, so a stack trace in the log still names each function.
+          minify: { mangle: false, compress: false },
+          comments: false,
+        },
+        // depd, a dependency of Koa's, builds a wrapper with eval; it runs as it always did.
+        checks: { eval: false },
+      },
+    },
+    // Every package is bundled but the ones named above.
+    ssr: { noExternal: true },
+  });
+}
