@@ -21,20 +21,33 @@ const CLOCK_SKEW_SECONDS = 30;
  * refused.
  */
 export class AccessTokens {
-  readonly #key: Uint8Array;
+  readonly #secret: string;
+  /** Imported into WebCrypto once, at first use: given the raw bytes, jose imports them per call. */
+  #key: Promise<CryptoKey> | undefined;
   readonly audience: string;
   readonly maxAgeSeconds: number;
 
   constructor(secret: string, options: AccessTokenOptions = {}) {
-    this.#key = new TextEncoder().encode(secret);
+    this.#secret = secret;
     this.audience = options.audience ?? DEFAULT_TOKEN_AUDIENCE;
     this.maxAgeSeconds = options.maxAgeSeconds ?? DEFAULT_TOKEN_MAX_AGE_SECONDS;
+  }
+
+  #hmacKey(): Promise<CryptoKey> {
+    this.#key ??= crypto.subtle.importKey(
+      'raw',
+      new TextEncoder().encode(this.#secret),
+      { name: 'HMAC', hash: 'SHA-256' },
+      false,
+      ['sign', 'verify'],
+    );
+    return this.#key;
   }
 
   async verify(token: string): Promise<string> {
     let payload: JWTPayload;
     try {
-      ({ payload } = await jwtVerify(token, this.#key, {
+      ({ payload } = await jwtVerify(token, await this.#hmacKey(), {
         algorithms: ['HS256'],
         requiredClaims: ['exp', 'sub'],
         clockTolerance: CLOCK_SKEW_SECONDS,
@@ -48,7 +61,7 @@ export class AccessTokens {
     return payload.sub;
   }
 
-  sign(userId: string, lifetimeSeconds = 60 * 60): Promise<string> {
+  async sign(userId: string, lifetimeSeconds = 60 * 60): Promise<string> {
     const issuedAt = Math.floor(Date.now() / 1000);
     return new SignJWT({})
       .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
@@ -56,7 +69,7 @@ export class AccessTokens {
       .setAudience(this.audience)
       .setIssuedAt(issuedAt)
       .setExpirationTime(issuedAt + lifetimeSeconds)
-      .sign(this.#key);
+      .sign(await this.#hmacKey());
   }
 
   /** Since `exp` has passed jose's check, `iat` not in the future bounds the token's age too. */
