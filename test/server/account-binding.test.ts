@@ -7,9 +7,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import Database from 'better-sqlite3';
-import { parseEnv } from '../../server/config.ts';
-import { createLogger, startServer } from '../../server/runtime.ts';
-import { request, stackEnv, stackOf, type Stack } from '../support/stack.ts';
+import { createLogger } from '../../server/runtime.ts';
+import { request, startStack, type Stack } from '../support/stack.ts';
 import { waitFor } from '../support/wait.ts';
 
 interface Started {
@@ -30,16 +29,12 @@ describe('the Stripe account a database belongs to', () => {
 
   /** A server on the database in `dir`, against the local Stripe database given (a new account unless a file is reused). */
   async function start(dir: string, stripeDatabasePath = ':memory:'): Promise<Started> {
-    const databasePath = join(dir, 'tilldrop.sqlite');
     const logs: { level: number; msg: string }[] = [];
-    const env = parseEnv({
-      ...stackEnv(databasePath),
-      LOCAL_STRIPE_DATABASE_PATH: stripeDatabasePath,
-    });
-    const running = await startServer(env, {
+    const stack = await startStack({
+      databasePath: join(dir, 'tilldrop.sqlite'),
+      env: { LOCAL_STRIPE_DATABASE_PATH: stripeDatabasePath },
       logger: createLogger('info', { write: (line: string) => void logs.push(JSON.parse(line)) }),
     });
-    const stack = stackOf(running, dir, databasePath);
     const { id } = await stack.stripe.accounts.retrieveCurrent();
     return { stack, logs, accountId: id };
   }
@@ -61,7 +56,7 @@ describe('the Stripe account a database belongs to', () => {
     assert.equal(opened.status, 200, JSON.stringify(opened.body));
     const customer = await first.stack.running.storage.customers.customerIdFor('stays');
     const bound = await first.stack.running.storage.stripeAccount.bound();
-    await first.stack.running.close();
+    await first.stack.close();
 
     const second = await start(dir, stripeDatabasePath);
     try {
@@ -91,7 +86,7 @@ describe('the Stripe account a database belongs to', () => {
     assert.equal(pending.status, 200, JSON.stringify(pending.body));
     const oldCustomer = (await first.stack.running.storage.customers.customerIdFor('returning'))!;
     const pendingCustomer = (await first.stack.running.storage.customers.customerIdFor('pending'))!;
-    await first.stack.running.close();
+    await first.stack.close();
 
     const second = await start(dir);
     try {

@@ -60,7 +60,9 @@ describe('a subscription that needs its buyer', () => {
     await stack.control.advanceClock(4 * DAY);
     const paid = await waitFor(async () => {
       const account = await accountOf(token);
-      return account.paymentAction === null ? account : false;
+      return account.paymentAction === null && account.subscription?.status === 'active'
+        ? account
+        : false;
     }, 'the action to clear');
     const payments = await request(stack.apiUrl, 'GET', '/api/payments', { token });
 

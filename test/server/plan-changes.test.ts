@@ -115,7 +115,7 @@ describe('changing plans', () => {
     assert.match(checkout.body.sessionId, /^bps_/);
     assert.equal(checkout.body.message, 'Checkout session created successfully');
     assert.match(markup, new RegExp(`\\$${(shown.amountDue / 100).toFixed(2)}`));
-    assert.equal(location, `${new URL(stack.apiUrl).origin}/account`);
+    assert.equal(location, `${stack.appUrl}/account`);
     assert.equal((await subscriptionsAtStripe('upgrader')).length, 1);
     assert.equal((await storedSubscription('upgrader')).current_period_end, periodEnd);
     assert.equal(history.length, 2);

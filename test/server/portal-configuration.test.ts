@@ -10,7 +10,14 @@ import { ConfigError, parseEnv } from '../../server/config.ts';
 import { startServer, type RunningServer } from '../../server/runtime.ts';
 import { nowSeconds } from '../../server/storage/index.ts';
 import { startExternalStripe, type ExternalStripe } from '../support/external-stripe.ts';
-import { request, stackEnv, TEST_AUTH_SECRET, testLogger } from '../support/stack.ts';
+import { productionEnv } from '../support/production-stack.ts';
+import {
+  request,
+  stackEnv,
+  TEST_AUTH_SECRET,
+  testLogger,
+  testStackMode,
+} from '../support/stack.ts';
 import { AccessTokens } from '../../server/http/auth.ts';
 
 const tokens = new AccessTokens(TEST_AUTH_SECRET);
@@ -25,11 +32,15 @@ describe('the billing portal on a Stripe account without a default configuration
   async function serverWith(env: Record<string, string>, userId: string) {
     const databasePath = join(dir, `${userId}.sqlite`);
     const parsed = parseEnv({
-      ...stackEnv(databasePath),
-      STRIPE_SECRET_KEY: stripe.secretKey,
-      STRIPE_WEBHOOK_SECRET: stripe.webhookSecret,
-      STRIPE_API_URL: stripe.url,
-      LOG_LEVEL: 'silent',
+      ...(testStackMode === 'production'
+        ? productionEnv(stripe, 0, databasePath)
+        : {
+            ...stackEnv(databasePath),
+            STRIPE_SECRET_KEY: stripe.secretKey,
+            STRIPE_WEBHOOK_SECRET: stripe.webhookSecret,
+            STRIPE_API_URL: stripe.url,
+            LOG_LEVEL: 'silent',
+          }),
       ...env,
     });
     const running = await startServer(parsed, { logger: testLogger(parsed.LOG_LEVEL) });

@@ -398,13 +398,14 @@ describe('a purchase from checkout to entitlement', () => {
       'the live event',
     );
     const reconcileOnce = () =>
-      // Asynchronous: the local Stripe it talks to lives in this very process.
+      // Run as the merchant runs it, with the server's variables: with TEST_STACK=production
+      // that is STRIPE_SECRET_KEY and STRIPE_API_URL naming the Stripe in its own process.
+      // Asynchronous, since otherwise the local Stripe may live in this very process.
       promisify(execFile)(process.execPath, ['--import', 'tsx', 'scripts/reconcile.ts'], {
         env: {
           ...process.env,
-          DATABASE_PATH: stack.databasePath,
+          ...stack.scriptEnv,
           DATABASE_URL: stack.databaseUrl ?? '',
-          LOCAL_STRIPE_PORT: new URL(stack.localStripeUrl).port,
           LOG_LEVEL: 'silent',
         },
         encoding: 'utf8',

@@ -44,9 +44,9 @@ describe('POST /api/create-checkout-session (seed 002)', () => {
     assert.deepEqual(session.payment_method_types, ['card']);
     assert.equal(
       session.success_url,
-      `${stack.apiUrl}/subscription/success?session_id={CHECKOUT_SESSION_ID}`,
+      `${stack.appUrl}/subscription/success?session_id={CHECKOUT_SESSION_ID}`,
     );
-    assert.equal(session.cancel_url, `${stack.apiUrl}/subscription?canceled=true`);
+    assert.equal(session.cancel_url, `${stack.appUrl}/subscription?canceled=true`);
     assert.equal(session.client_reference_id, 'user_weekly');
     assert.equal(session.metadata?.userId, 'user_weekly');
     assert.equal(session.metadata?.planId, 'weekly');

@@ -53,6 +53,8 @@ export async function startExternalStripe(
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const url = await listeningUrl(child);
+  // Later lines (failed deliveries) are read and dropped, so a full pipe never stalls the process.
+  child.stdout!.resume();
   const stripe = createStripeClient({ secretKey, local: stripeHostOf(url) });
   return {
     url,

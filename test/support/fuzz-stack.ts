@@ -1,14 +1,10 @@
-// A whole Tilldrop for the hostile-input tests: like `startStack`, but with the demo routes mounted
-// (they are public whenever the local Stripe runs), the production logger at `trace` level
-// captured in memory, and a way to tell whether a request wrote anything to the database.
+// A whole Tilldrop for the hostile-input tests: `startStack`'s, with the demo routes mounted (they
+// are public whenever the bundled local Stripe runs), the production logger at `trace` level
+// captured in memory, and a way to tell whether a request wrote anything to the SQLite file.
 import Database from 'better-sqlite3';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { parseEnv } from '../../server/config.ts';
 import { demoRoutes } from '../../server/routes/demo.ts';
-import { createLogger, startServer } from '../../server/runtime.ts';
-import { stackEnv, stackOf, TEST_AUTH_SECRET, type Stack } from './stack.ts';
+import { createLogger } from '../../server/runtime.ts';
+import { startStack, TEST_AUTH_SECRET, type Stack } from './stack.ts';
 
 export const TEST_SERVER_API_KEY = 'test-server-api-key-0123456789abcdef';
 
@@ -22,22 +18,15 @@ export interface HostileStack extends Stack {
 export async function startHostileStack(
   options: { env?: Record<string, string> } = {},
 ): Promise<HostileStack> {
-  const dir = mkdtempSync(join(tmpdir(), 'tilldrop-hostile-'));
-  const databasePath = join(dir, 'tilldrop.sqlite');
-  const env = parseEnv({
-    ...stackEnv(databasePath),
-    SERVER_API_KEY: TEST_SERVER_API_KEY,
-    ...options.env,
-  });
   const logs: string[] = [];
-  const running = await startServer(env, {
+  const stack = await startStack({
+    env: { SERVER_API_KEY: TEST_SERVER_API_KEY, ...options.env },
     logger: createLogger('trace', { write: (line: string) => void logs.push(line) }),
     extraRoutes: (context) => demoRoutes(context),
   });
-  const stack = stackOf(running, dir, databasePath);
   // SQLite's data_version, read on a second connection, moves exactly when another connection
   // commits: a write rolled back with its failed transaction does not count, as it should not.
-  const observer = new Database(databasePath, { readonly: true });
+  const observer = new Database(stack.databasePath, { readonly: true });
   return {
     ...stack,
     logs,
@@ -55,7 +44,7 @@ export function secretsIn(lines: readonly string[], stack: Stack): string[] {
     TEST_AUTH_SECRET,
     TEST_SERVER_API_KEY,
     stack.running.webhookSecret,
-    ...(stack.running.localStripe ? [stack.running.localStripe.secretKey] : []),
+    stack.running.localStripe?.secretKey ?? stack.scriptEnv.STRIPE_SECRET_KEY!,
   ];
   const shapes = [
     /eyJ[\w-]{8,}\.[\w-]{8,}/, // a JWT (header and payload are base64url JSON)
