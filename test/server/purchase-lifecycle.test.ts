@@ -385,7 +385,7 @@ describe('a purchase from checkout to entitlement', () => {
 
   it('reconciles missed events, and a second run changes nothing', async () => {
     await stack.control.holdWebhooks(true);
-    await subscribe('missed', { plan: 'PRO' });
+    const { sessionId } = await subscribe('missed', { plan: 'PRO' });
     // A minute later the endpoint is back: a live event lands after the missed ones, which stay held.
     await stack.control.advanceClock(60);
     await stack.control.holdWebhooks(false);
@@ -397,6 +397,7 @@ describe('a purchase from checkout to entitlement', () => {
       async () => (await stack.running.storage.events.count()) > seen,
       'the live event',
     );
+    const missedBefore = await stack.running.storage.subscriptions.listForUser('missed');
     const reconcileOnce = () =>
       // Run as the merchant runs it, with the server's variables: with TEST_STACK=production
       // that is STRIPE_SECRET_KEY and STRIPE_API_URL naming the Stripe in its own process.
@@ -414,8 +415,16 @@ describe('a purchase from checkout to entitlement', () => {
     const first = await reconcileOnce();
     const second = await reconcileOnce();
 
+    assert.deepEqual(missedBefore, []);
     assert.match(first.stdout, /Reconciled: [1-9]\d* applied/);
     assert.match(second.stdout, /Reconciled: 0 applied/);
+    const [reconciled, ...others] = await stack.running.storage.subscriptions.listForUser('missed');
+    const atStripe = await stack.stripe.checkout.sessions.retrieve(sessionId);
+    assert.deepEqual(others, []);
+    assert.equal(reconciled?.id, atStripe.subscription);
+    assert.equal(reconciled?.plan, 'PRO');
+    assert.equal(reconciled?.status, 'active');
+    assert.equal((await stack.running.storage.sessions.find(sessionId))?.status, 'complete');
     assert.equal((await entitlementOf('missed'))?.plan, 'PRO');
   });
 });
