@@ -15,12 +15,13 @@ const UNAUTHORIZED = {
 const now = () => Math.floor(Date.now() / 1000);
 
 /** A token exactly as given: each claim set only when present, so tests can leave one out. */
-function mint(claims: { aud?: string; iat?: number; exp: number }): Promise<string> {
+function mint(claims: { aud?: string; iat?: number; nbf?: number; exp: number }): Promise<string> {
   const jwt = new SignJWT(claims.aud === undefined ? {} : { aud: claims.aud })
     .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
     .setSubject('token-buyer')
     .setExpirationTime(claims.exp);
   if (claims.iat !== undefined) jwt.setIssuedAt(claims.iat);
+  if (claims.nbf !== undefined) jwt.setNotBefore(claims.nbf);
   return jwt.sign(new TextEncoder().encode(TEST_AUTH_SECRET));
 }
 
@@ -98,6 +99,49 @@ describe('access tokens: audience, issue time and maximum age', () => {
       message: 'Access token expired',
       code: 'token_expired',
     });
+  });
+});
+
+describe('access tokens from a backend whose clock is off by up to 30 seconds', () => {
+  let stack: Stack;
+  before(async () => {
+    stack = await startStack();
+  });
+  after(() => stack.close());
+
+  // The leeway is 30 s; 5 s either side of it keeps a slow request from crossing the line.
+  const WITHIN = 25;
+  const BEYOND = 35;
+  /** A one-hour token whose clock runs `ahead` seconds fast (negative: slow, and just ending). */
+  const skewed = {
+    iat: (ahead: number) => mint({ aud: 'tilldrop', iat: now() + ahead, exp: now() + HOUR }),
+    nbf: (ahead: number) =>
+      mint({ aud: 'tilldrop', iat: now(), nbf: now() + ahead, exp: now() + HOUR }),
+    exp: (behind: number) => mint({ aud: 'tilldrop', iat: now() - HOUR, exp: now() - behind }),
+  };
+
+  it('accepts a token issued (iat) or valid from (nbf) 25 s ahead, or expired 25 s ago', async () => {
+    for (const [claim, token] of [
+      ['iat', await skewed.iat(WITHIN)],
+      ['nbf', await skewed.nbf(WITHIN)],
+      ['exp', await skewed.exp(WITHIN)],
+    ]) {
+      const response = await signIn(stack, token!);
+      assert.equal(response.status, 200, `${claim}: ${JSON.stringify(response.body)}`);
+    }
+  });
+
+  it('refuses one issued or valid from 35 s ahead, and one expired 35 s ago as expired', async () => {
+    const issuedAhead = await signIn(stack, await skewed.iat(BEYOND));
+    const validAhead = await signIn(stack, await skewed.nbf(BEYOND));
+    const expired = await signIn(stack, await skewed.exp(BEYOND));
+
+    assert.equal(issuedAhead.status, 401);
+    assert.deepEqual(issuedAhead.body, UNAUTHORIZED);
+    assert.equal(validAhead.status, 401);
+    assert.deepEqual(validAhead.body, UNAUTHORIZED);
+    assert.equal(expired.status, 401);
+    assert.equal(expired.body.code, 'token_expired');
   });
 });
 
