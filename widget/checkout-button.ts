@@ -169,6 +169,14 @@ export class CheckoutButton extends LitElement {
     return !!price && held?.plan === price.plan && held.billing === price.billing;
   }
 
+  /**
+   * What the button sells, in the plan's own words whatever its `label` says ("Pay here" would
+   * title nothing): the embedded checkout's dialog is named by it.
+   */
+  get offer(): string {
+    return defaultLabel(this.plan, this.#price());
+  }
+
   /** What a click does for this buyer: manage the plan held, switch to this one, or buy it. */
   #label(price = this.#price()): string {
     const change = this.#preview.render({ complete: (preview) => preview });

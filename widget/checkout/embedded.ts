@@ -162,10 +162,9 @@ function show(
       dialog?.dismiss();
     },
   };
-  const title = host.shadowRoot?.querySelector('[part~="button"]')?.textContent?.trim();
   const place =
     inline ??
-    dialog!.open(host, title || 'Checkout', () => {
+    dialog!.open(host, host.offer, () => {
       checkout.end();
       emit(host, 'checkout-close', { sessionId });
     });
