@@ -1,3 +1,4 @@
+import type { webcrypto } from 'node:crypto';
 import { errors, jwtVerify, SignJWT, type JWTPayload } from 'jose';
 import type { Context } from 'koa';
 import { AppError } from '../errors.ts';
@@ -23,7 +24,7 @@ const CLOCK_SKEW_SECONDS = 30;
 export class AccessTokens {
   readonly #secret: string;
   /** Imported into WebCrypto once, at first use: given the raw bytes, jose imports them per call. */
-  #key: Promise<CryptoKey> | undefined;
+  #key: Promise<webcrypto.CryptoKey> | undefined;
   readonly audience: string;
   readonly maxAgeSeconds: number;
 
@@ -33,7 +34,7 @@ export class AccessTokens {
     this.maxAgeSeconds = options.maxAgeSeconds ?? DEFAULT_TOKEN_MAX_AGE_SECONDS;
   }
 
-  #hmacKey(): Promise<CryptoKey> {
+  #hmacKey(): Promise<webcrypto.CryptoKey> {
     this.#key ??= crypto.subtle.importKey(
       'raw',
       new TextEncoder().encode(this.#secret),
