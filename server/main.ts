@@ -25,7 +25,8 @@ try {
   const parsed = parseEnv(process.env);
   const env = { ...parsed, catalog: catalogForStart(parsed) };
   const running = await startServer(env, {
-    logger: createLogger(env.LOG_LEVEL, human),
+    // A child shares its parent's compiled redaction, which is slow to build, at a level of its own.
+    logger: logger.child({}, { level: env.LOG_LEVEL }),
     // A demo that signs anyone in never runs in production, whatever else is configured; nor is
     // it loaded there.
     extraRoutes:
