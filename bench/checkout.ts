@@ -164,9 +164,10 @@ export async function checkoutBench(server: Tilldrop, options: CheckoutOptions):
   );
 
   return [
-    ...describe(single, singleLabels, { target: true }),
+    ...describe(single, singleLabels, { targetMs: 1 }),
     ...describe(loaded, loadedLabels, { saturated: true }),
-    ...describe(returning, returningLabels, {}),
+    // One Stripe call on each side: what our server adds to it.
+    ...describe(returning, returningLabels, { targetMs: 0.7 }),
   ];
 }
 
@@ -230,7 +231,7 @@ async function compare(runs: number, labels: Labels, ours: Side, direct: Side): 
 function describe(
   pairs: Pair[],
   labels: Labels,
-  flags: { target?: boolean; saturated?: boolean },
+  flags: { targetMs?: number; saturated?: boolean },
 ): Row[] {
   const rows = (name: string, pick: (pair: Pair) => LoadResult): Row[] => {
     const figureOf = (value: (result: LoadResult) => number) =>
@@ -249,7 +250,9 @@ function describe(
       name: `${labels.group} · overhead at p50, ${labels.ours}`,
       unit: 'ms',
       value: overhead,
-      ...(flags.target ? { target: '≤ 1 ms', met: overhead.median <= 1 } : {}),
+      ...(flags.targetMs === undefined
+        ? {}
+        : { target: `≤ ${flags.targetMs} ms`, met: overhead.median <= flags.targetMs }),
       note: flags.saturated ? 'saturated: p50 here is mostly queueing' : undefined,
     },
   ];
