@@ -24,8 +24,8 @@ export default async function leave(
     return { url };
   }
   const create = sessionsFor(host, promotionCode, Failure, signal);
-  // RegExp#test reads a missing display as "undefined".
-  return /^(overlay|inline)$/.test(host.display as string)
+  const { display } = host;
+  return display === 'overlay' || display === 'inline'
     ? openEmbedded(host, create, signal, Failure)
     : create('hosted');
 }
