@@ -28,13 +28,12 @@ for (const [path, { path: versioned, integrity }] of Object.entries(manifest)) {
 console.log(`\nStart it with: npm run start:prod (node ${OUT_DIR}/server/main.js)`);
 
 /**
- * The compiled server and the packages it imports, rewritten as one file in place. Plain node
- * resolves, reads and links each ES module on its own, and the server's graph is some 700 of
- * them (the Stripe SDK alone is over 200): most of a cold start went to that, not to running
- * them. Left out, and imported at run time as before: the database drivers' native addons, the
- * pretty-printer (loaded only on a terminal) and the local Stripe (a dev dependency, never
- * present in production). What the server imports only when used (the PostgreSQL driver, the
- * demo) is in the file but runs only then.
+ * The compiled server and the packages it imports, rewritten in place as main.js and a few
+ * pieces it imports. Plain node resolves, reads and links each ES module on its own, and the
+ * server's graph is some 700 of them (the Stripe SDK alone is over 200): most of a cold start
+ * went to that, not to running them. Left out, and imported at run time as before: the database
+ * drivers' native addons, the pretty-printer (loaded only on a terminal) and the local Stripe (a
+ * dev dependency, never present in production).
  */
 async function bundleServer(entry: string): Promise<void> {
   await build({
@@ -49,7 +48,10 @@ async function bundleServer(entry: string): Promise<void> {
         external: ['better-sqlite3', 'pg-native', 'pino-pretty', '@tilldrop/local-stripe'],
         output: {
           entryFileNames: basename(entry),
-          codeSplitting: false,
+          // What is imported only when used (the body parser, the PostgreSQL driver, the demo)
+          // goes to files of its own beside main.js, so a start never even reads it; beside it,
+          // a path relative to import.meta.url means the same in every piece.
+          chunkFileNames: 'main-[hash].js',
           // Without whitespace and comments there is less to read and parse at start; names
           // stay, so a stack trace in the log still names each function.
           minify: { mangle: false, compress: false },
