@@ -1,5 +1,6 @@
 import { LitElement, html, nothing } from 'lit';
 import { Task, initialState } from './task.ts';
+import type { PlanPrice } from '../shared/api/plans.ts';
 import type { PlanName } from '../shared/catalog.ts';
 import { defaultApi, previewPlanChange } from './client.ts';
 import { DepartureController } from './departure.ts';
@@ -71,7 +72,7 @@ export class CheckoutButton extends LitElement {
 
   // State
 
-  /** The server's prices, and what a signed-in buyer holds; the checkout reads them again. */
+  /** The server's prices, and what a signed-in buyer holds; a click reads them again. */
   #plans = new Task(this, {
     task: ([api, token]) => loadPlans(api, token),
     args: () => [this.api, this.token] as const,
@@ -139,6 +140,19 @@ export class CheckoutButton extends LitElement {
     this.#promotion.input((event.target as HTMLInputElement).value);
   }
 
+  /** Any purchase on the page (this button's or another's) may change what this one offers. */
+  #onPurchase = () => void this.#plans.run();
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    addEventListener('checkout-complete', this.#onPurchase);
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    removeEventListener('checkout-complete', this.#onPurchase);
+  }
+
   #onSubmit(event: SubmitEvent): void {
     event.preventDefault();
     if (this.disabled) return;
@@ -167,6 +181,15 @@ export class CheckoutButton extends LitElement {
     const held = this.#plans.value?.entitlement;
     const price = this.#price();
     return !!price && held?.plan === price.plan && held.billing === price.billing;
+  }
+
+  /**
+   * The price a click buys, from the answer every button on the page shares (the checkout module
+   * asks here rather than keeping a copy of its own).
+   */
+  async sellingPrice(): Promise<PlanPrice | undefined> {
+    const { plans } = await loadPlans(this.api, this.token);
+    return findPrice(plans, this.plan, this.billing);
   }
 
   /**

@@ -4,6 +4,9 @@ import type { ChangePreview } from '../shared/api/subscription.ts';
 import { listPlans } from './client.ts';
 
 const plansByBuyer = new Map<string, Promise<PlansResponse>>();
+// A purchase changes what its buyer holds. Registered when the script loads, before any button's
+// own listener, so every button that asks again after it finds the answers gone and shares one.
+addEventListener('checkout-complete', () => plansByBuyer.clear());
 
 /**
  * One request per server and buyer for every button on the page; a failed one is tried again by
@@ -78,7 +81,7 @@ export function isSwitch(
 ): boolean {
   return (
     held?.source === 'subscription' &&
-    /^(monthly|annual)$/.test(price?.billing as string) &&
+    (price?.billing === 'monthly' || price?.billing === 'annual') &&
     (held.plan !== price!.plan || held.billing !== price!.billing)
   );
 }

@@ -14,7 +14,14 @@ import {
   tokenFor,
   type StackInfo,
 } from './support/commands.ts';
-import { button, nextEvent, partOrNull, pricesShown } from './support/element.ts';
+import {
+  button,
+  nextEvent,
+  partOrNull,
+  pricesShown,
+  text,
+  watchRequests,
+} from './support/element.ts';
 
 // The module build, as a page would include it: its embedded checkout is the file beside it.
 const BUILT_MODULE = '/dist/checkout-button.js';
@@ -121,6 +128,34 @@ describe('<checkout-button> with Stripe’s embedded checkout', () => {
     expect(detail.entitlement).to.include({ plan: 'PRO', billing: 'annual' });
     expect(account.entitlement).to.include({ plan: 'PRO', billing: 'annual' });
     expect(location.href).to.equal(pageUrl);
+  });
+
+  it('asks for the prices once: a click reads the answer the button already has', async () => {
+    const element = await buttonFor('overlay');
+    const watcher = watchRequests();
+    const opened = nextEvent(element, 'checkout-open');
+    button(element).click();
+    await opened;
+    watcher.stop();
+    const asked = watcher.requests.map(({ url }) => new URL(url).pathname);
+
+    expect(asked).to.include('/payment/checkout');
+    expect(asked).not.to.include('/api/plans');
+  });
+
+  it('after a purchase, shows every button on the page what the buyer now holds', async () => {
+    const userId = newUserId();
+    const element = await buttonFor('overlay', { userId });
+    const basic = await buttonFor('overlay', { userId, plan: 'BASIC' });
+    const completed = nextEvent(element, 'checkout-complete');
+    button(element).click();
+    await nextEvent(element, 'checkout-open');
+    await payEmbedded();
+    await completed;
+    await waitUntil(() => text(button(element)) === 'Manage subscription', text(button(element)));
+    await waitUntil(() => text(button(basic)).startsWith('Switch to BASIC'), text(button(basic)));
+
+    expect(partOrNull(element, 'current')?.textContent).to.equal('Current plan');
   });
 
   it('sells PRO inline, in the page element that target names, with no overlay', async () => {

@@ -9,7 +9,6 @@ import {
 } from '../client.ts';
 import { emit } from '../events.ts';
 import { CheckoutFailure, explain, notOnSale, type Errand } from '../failure.ts';
-import { findPrice, loadPlans } from '../plans.ts';
 
 /** The element's own failure class: only its instances are shown and announced by the element. */
 export type FailureType = typeof CheckoutFailure;
@@ -47,10 +46,9 @@ export function sessionsFor(
   return async (uiMode) => {
     const { api, token, plan = '', billing, successUrl, cancelUrl } = host;
     const code = promotionCode();
-    const { plans } = await loadPlans(api, token).catch((error: unknown) => {
+    const price = await host.sellingPrice().catch((error: unknown) => {
       throw explained(Failure, 'checkout', error);
     });
-    const price = findPrice(plans, plan, billing);
     if (!price) throw explained(Failure, 'checkout', notOnSale(plan, billing));
     if (!started) {
       started = true;
