@@ -109,6 +109,8 @@ describe('<checkout-button> theming', () => {
       </div>
     `);
     const [rtl, ltr] = [...page.querySelectorAll('checkout-button')] as CheckoutButton[];
+    // The fixture waits for its own root, not for the buttons inside it.
+    await Promise.all([rtl!.updateComplete, ltr!.updateComplete]);
     const startsFromTheRight = (element: CheckoutButton) =>
       input(element).getBoundingClientRect().left > button(element).getBoundingClientRect().left;
 
