@@ -91,26 +91,15 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       extraRoutes: options.extraRoutes,
     });
     const localStripe = running.localStripe!;
-    const tokens = new AccessTokens(TEST_AUTH_SECRET);
-    return {
-      apiUrl: running.url,
-      appUrl: env.APP_URL ?? running.url,
+    return stackOf(running, env, files, {
       localStripeUrl: localStripe.url,
-      running,
       stripe: createStripeClient({
         secretKey: localStripe.secretKey,
         local: localStripe.clientOptions,
       }),
       control: new LocalStripeControl(localStripe.url),
-      databasePath: files.databasePath,
-      databaseUrl: env.DATABASE_URL,
       scriptEnv: { ...given, LOCAL_STRIPE_PORT: new URL(localStripe.url).port },
-      tokenFor: (userId, lifetimeSeconds) => tokens.sign(userId, lifetimeSeconds),
-      async close() {
-        await running.close();
-        files.remove();
-      },
-    };
+    });
   } catch (error) {
     files.remove();
     throw error;
@@ -154,24 +143,13 @@ async function startProductionModeStack(options: StackOptions): Promise<Stack> {
       logger: options.logger ?? testLogger(env.LOG_LEVEL),
       extraRoutes: options.extraRoutes,
     });
-    const tokens = new AccessTokens(TEST_AUTH_SECRET);
-    return {
-      apiUrl: running.url,
-      appUrl: env.APP_URL!,
+    return stackOf(running, env, files, {
       localStripeUrl: external.url,
-      running,
       stripe: external.stripe,
       control: external.control,
-      databasePath: files.databasePath,
-      databaseUrl: env.DATABASE_URL,
       scriptEnv: merchantEnv,
-      tokenFor: (userId, lifetimeSeconds) => tokens.sign(userId, lifetimeSeconds),
-      async close() {
-        await running.close();
-        await external.close();
-        files.remove();
-      },
-    };
+      closeStripe: () => external.close(),
+    });
   } catch (error) {
     await external.close();
     files.remove();
@@ -179,8 +157,40 @@ async function startProductionModeStack(options: StackOptions): Promise<Stack> {
   }
 }
 
+interface ApiFiles {
+  databasePath: string;
+  remove(): void;
+}
+
+/** A started server and the Stripe it talks to, as a test uses them; `close` stops them both. */
+function stackOf(
+  running: RunningServer,
+  env: { APP_URL?: string; DATABASE_URL?: string },
+  files: ApiFiles,
+  stripe: Pick<Stack, 'localStripeUrl' | 'stripe' | 'control' | 'scriptEnv'> & {
+    closeStripe?: () => Promise<void>;
+  },
+): Stack {
+  const { closeStripe, ...clients } = stripe;
+  const tokens = new AccessTokens(TEST_AUTH_SECRET);
+  return {
+    ...clients,
+    apiUrl: running.url,
+    appUrl: env.APP_URL ?? running.url,
+    running,
+    databasePath: files.databasePath,
+    databaseUrl: env.DATABASE_URL,
+    tokenFor: (userId, lifetimeSeconds) => tokens.sign(userId, lifetimeSeconds),
+    async close() {
+      await running.close();
+      await closeStripe?.();
+      files.remove();
+    },
+  };
+}
+
 /** The API's database: the one asked for, or a new file in a directory removed at the end. */
-function apiFiles(options: StackOptions): { databasePath: string; remove(): void } {
+function apiFiles(options: StackOptions): ApiFiles {
   if (options.databasePath) return { databasePath: options.databasePath, remove: () => {} };
   const dir = mkdtempSync(join(tmpdir(), 'tilldrop-test-'));
   return {
