@@ -95,11 +95,16 @@ export class PaymentEffects {
 
   async #refundedInFull(chargeId: string): Promise<boolean> {
     const { stripe } = this.deps;
-    const charge = await stripe.charges.retrieve(chargeId);
+    // Since 2022-11-15 a charge leaves its refunds out unless expanded; one request reads both,
+    // and only a charge with more refunds than its first page needs them listed.
+    const charge = await stripe.charges.retrieve(chargeId, { expand: ['refunds'] });
     // `refunded` is Stripe's "fully refunded", pending refunds included; only succeeded ones count.
     if (!charge.refunded) return false;
+    const refunds = charge.refunds?.has_more
+      ? stripe.refunds.list({ charge: chargeId, limit: 100 })
+      : (charge.refunds?.data ?? []);
     let succeeded = 0;
-    for await (const refund of stripe.refunds.list({ charge: chargeId, limit: 100 })) {
+    for await (const refund of refunds) {
       if (refund.status === 'succeeded') succeeded += refund.amount;
     }
     return succeeded >= charge.amount_captured;

@@ -132,6 +132,21 @@ describe('disputes and refunds of a lifetime purchase', () => {
     assert.equal(await hasAccess('two-refunds'), false);
   });
 
+  it('revokes once a dozen refunds cover the charge, more than the charge lists itself', async () => {
+    const charge = await boughtWithAccess('twelve-refunds');
+    const { amount } = await stack.stripe.charges.retrieve(charge);
+
+    // The oldest refund, the largest, falls outside the ten an expanded charge holds.
+    await stack.stripe.refunds.create({ charge, amount: amount - 1100 });
+    for (let i = 0; i < 11; i++) await stack.stripe.refunds.create({ charge, amount: 100 });
+    await waitFor(
+      async () => (await purchaseStatus('twelve-refunds')) === 'refunded',
+      'the revocation',
+    );
+
+    assert.equal(await hasAccess('twelve-refunds'), false);
+  });
+
   it('gives access back when the refund fails (refund.failed, charge.refund.updated)', async () => {
     const charge = await boughtWithAccess('refund-failed');
     const refund = await stack.stripe.refunds.create({ charge });

@@ -35,7 +35,9 @@ describe('local Stripe: refunds that fail', () => {
     const refund = await h.stripe.refunds.create({ payment_intent: paymentIntent });
     const failedEvent = await hook.waitFor('refund.failed', about(refund.id));
     const later = await h.stripe.refunds.retrieve(refund.id);
-    const charge = await h.stripe.charges.retrieve(refund.charge as string);
+    const charge = await h.stripe.charges.retrieve(refund.charge as string, {
+      expand: ['refunds'],
+    });
 
     assert.equal(refund.status, 'succeeded');
     assert.equal(later.status, 'failed');

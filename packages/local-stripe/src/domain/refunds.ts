@@ -6,6 +6,9 @@ import { invalidRequest } from '../wire/errors.ts';
 import { aftermathOf } from './cards.ts';
 import { emitEvent, previousAttributes } from './events.ts';
 
+/** A list inside an object holds a first page, as a list request does by default. */
+const SUBLIST_LIMIT = 10;
+
 /** Stripe's documented `failure_reason` values for a refund. */
 export const REFUND_FAILURE_REASONS = [
   'lost_or_stolen_card',
@@ -80,7 +83,12 @@ export function refundCharge(
     ...charge,
     amount_refunded: charge.amount_refunded + amount,
     refunded: charge.amount_refunded + amount >= charge.amount_captured,
-    refunds: { ...refunds, data: [refund, ...refunds.data] },
+    // The newest first; `has_more` sends a reader to list the rest.
+    refunds: {
+      ...refunds,
+      data: [refund, ...refunds.data].slice(0, SUBLIST_LIMIT),
+      has_more: refunds.has_more || refunds.data.length >= SUBLIST_LIMIT,
+    },
   };
   store.charges.update(updated);
   emitEvent(core, 'charge.refunded', updated, previousAttributes(charge, updated));

@@ -11,9 +11,15 @@ type Json = Record<string, unknown>;
 /**
  * Fields Stripe leaves out unless asked for by `expand[]`, by the object that holds them. A coupon's
  * `applies_to` is one: "applies_to is an expandable field, meaning that it's not included in the
- * response by default" (stripe/stripe-node#2234). They are stored, and dropped on the way out.
+ * response by default" (stripe/stripe-node#2234). A charge's `refunds` is another, since
+ * 2022-11-15: "The Charge object no longer auto-expands refunds" (Stripe's changelog,
+ * deprecates-charges-auto-expand), in answers and in events alike. They are stored, and dropped
+ * on the way out.
  */
-const INCLUDABLE: Record<string, readonly string[]> = { coupon: ['applies_to'] };
+const INCLUDABLE: Record<string, readonly string[]> = {
+  coupon: ['applies_to'],
+  charge: ['refunds'],
+};
 
 function isIncludable(target: Json, field: string): boolean {
   return INCLUDABLE[String(target['object'])]?.includes(field) ?? false;
