@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
+import { codeCacheAccepted } from '../../server/code-cache.ts';
 import { freePort, startExternalStripe, type ExternalStripe } from '../support/external-stripe.ts';
 import { productionEnv } from '../support/production-stack.ts';
 import { request, TEST_AUTH_SECRET } from '../support/stack.ts';
@@ -61,6 +62,7 @@ describe('the production build on a fresh copy', () => {
   let buildOutput: string;
   let external: ExternalStripe;
   let server: ChildProcess;
+  let serverErrors = '';
   let apiUrl: string;
 
   before(async () => {
@@ -80,8 +82,9 @@ describe('the production build on a fresh copy', () => {
         HOME: copy,
         ...productionEnv(external, port, join(copy, 'tilldrop.sqlite')),
       },
-      stdio: 'ignore',
+      stdio: ['ignore', 'ignore', 'pipe'],
     });
+    server.stderr!.on('data', (chunk) => (serverErrors += chunk));
     await waitFor(
       () =>
         fetch(`${apiUrl}/api/plans`).then(
@@ -116,6 +119,15 @@ describe('the production build on a fresh copy', () => {
     assert.equal(response.status, 200);
     assert.ok(Array.isArray(response.body.plans) && response.body.plans.length > 0);
     assert.equal(server.exitCode, null);
+  });
+
+  it('starts the bundled server from the code cache the build wrote, which V8 takes', () => {
+    const bundle = join(app, 'build/server/main.cjs');
+
+    const accepted = codeCacheAccepted(bundle);
+
+    assert.equal(accepted, true);
+    assert.doesNotMatch(serverErrors, /main\.cjs\.cache/);
   });
 
   it('serves the widget at the versioned URL the build printed', async () => {
