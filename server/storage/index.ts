@@ -27,9 +27,17 @@ export interface Storage extends ReturnType<typeof storesOn> {
 
 /** The stores on one connection or one transaction; SQL lives here and nowhere else. */
 export function createStorage(db: Sql, instanceId: string): Storage {
+  // SQLite hands every transaction the same connection, so its stores are built once, not once
+  // per webhook; each PostgreSQL transaction has a client of its own, and stores of their own.
+  const onTransaction = new WeakMap<Sql, Storage>();
+  const storageOn = (tx: Sql) => {
+    let storage = onTransaction.get(tx);
+    if (!storage) onTransaction.set(tx, (storage = createStorage(tx, instanceId)));
+    return storage;
+  };
   return {
     ...storesOn(db, instanceId),
-    transaction: (work) => db.transaction((tx) => work(createStorage(tx, instanceId))),
+    transaction: (work) => db.transaction((tx) => work(storageOn(tx))),
   };
 }
 

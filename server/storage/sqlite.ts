@@ -58,11 +58,18 @@ class SqliteConnection implements Sql {
   readonly dialect = 'sqlite';
   readonly #statements = new Map<string, Database.Statement>();
   readonly #tx: Sql;
+  /** Prepared once, as better-sqlite3's own transactions do: exec() compiles its text each time. */
+  readonly #control: Record<'begin' | 'commit' | 'rollback', Database.Statement>;
 
   constructor(
     private readonly db: Database.Database,
     private readonly gate: Gate,
   ) {
+    this.#control = {
+      begin: db.prepare('BEGIN'),
+      commit: db.prepare('COMMIT'),
+      rollback: db.prepare('ROLLBACK'),
+    };
     this.#tx = {
       dialect: 'sqlite',
       prepare: (text) => this.#statement(text, false),
@@ -88,13 +95,13 @@ class SqliteConnection implements Sql {
     let end!: () => void;
     this.gate.open = new Promise((resolve) => (end = resolve));
     try {
-      this.db.exec('BEGIN');
+      this.#control.begin.run();
       try {
         const result = await openTransaction.run(this.gate, () => work(this.#tx));
-        this.db.exec('COMMIT');
+        this.#control.commit.run();
         return result;
       } catch (error) {
-        if (this.db.inTransaction) this.db.exec('ROLLBACK');
+        if (this.db.inTransaction) this.#control.rollback.run();
         throw error;
       }
     } finally {
