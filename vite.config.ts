@@ -1,17 +1,30 @@
-import { build, defineConfig, parseAst, type Plugin } from 'vite';
+import { createHash } from 'node:crypto';
+import { mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { build, defineConfig, parseAst, type Plugin, type Rolldown } from 'vite';
 
 /** What a click does (widget/checkout/), which both builds import from beside themselves. */
 const CHECKOUT_ENTRY = 'widget/checkout/index.ts';
-const CHECKOUT_MODULE = 'widget-checkout.mjs';
+/** `widget-checkout.<hash>.mjs`, and the unhashed name the builds before hashing imported. */
+const CHECKOUT_MODULE_FILE = /^widget-checkout(\.[0-9a-f]{16})?\.mjs$/;
+/**
+ * Earlier builds' checkout modules kept in dist/ beside the current one, newest first. A browser
+ * may run a cached /widget.js for up to eight days (a day fresh, a week stale-while-revalidate) and
+ * a pinned /widget.<hash>.js for a year, and either imports the module built with it; a module
+ * changes only when widget/checkout/ (or what it imports) does, so five cover a week or more of
+ * releases at some 14 KB each, without dist/ growing with every build ever made.
+ */
+const EARLIER_CHECKOUT_MODULES_KEPT = 5;
 
 // Two builds of the widget, Lit included: an ES module (served at /widget.mjs) and a classic
 // script for a plain <script src> (served at /widget.js). Beside them, the module with what a
-// click does (/widget-checkout.mjs), fetched only when a buyer is about to click.
+// click does (/widget-checkout.<hash>.mjs), fetched only when a buyer is about to click.
 export default defineConfig({
   plugins: [collapseTemplateWhitespace(), checkoutModule()],
   build: {
     target: 'es2022',
-    emptyOutDir: true,
+    // The checkout module plugin empties dist/ itself, all but the earlier builds' modules.
+    emptyOutDir: false,
     lib: {
       entry: 'widget/index.ts',
       formats: ['es', 'iife'],
@@ -31,41 +44,90 @@ export default defineConfig({
   },
 });
 
+/** The checkout module as built, named by its bytes the way the server names its versioned URLs. */
+interface BuiltCheckoutModule {
+  fileName: string;
+  code: string;
+}
+
 /**
  * A classic script cannot be split into chunks, so the click's code is a build of its own, made
- * once the widget's are written, and each build imports it by its file name. It takes what it
- * needs from the element as arguments rather than importing another copy of it.
+ * before the widget's, and each build imports it by the name of its content: a browser holding an
+ * older widget (cached, or pinned to its versioned URL) imports the module built with it, never a
+ * newer one that may not fit the element it was not built with. The module takes what it needs
+ * from the element as arguments rather than importing another copy of it.
  */
 function checkoutModule(): Plugin {
-  let built = false;
+  let outDir = 'dist';
+  // Both formats' builds import the one module, built once.
+  let built: Promise<BuiltCheckoutModule> | undefined;
   return {
     name: 'checkout-module',
     apply: 'build',
-    resolveDynamicImport(specifier, importer) {
+    configResolved(config) {
+      outDir = resolve(config.root, config.build.outDir);
+    },
+    async buildStart() {
+      built ??= buildCheckoutModule().then((module) => {
+        keepOnlyEarlierCheckoutModules(outDir, module.fileName);
+        return module;
+      });
+      await built;
+    },
+    async resolveDynamicImport(specifier, importer) {
       if (specifier === './checkout/index.ts' && importer?.endsWith('/widget/departure.ts')) {
-        return { id: `./${CHECKOUT_MODULE}`, external: true };
+        return { id: `./${(await built!).fileName}`, external: true };
       }
       return null;
     },
-    async closeBundle() {
-      if (built) return;
-      built = true;
-      await build({
-        configFile: false,
-        logLevel: 'warn',
-        plugins: [collapseTemplateWhitespace()],
-        build: {
-          target: 'es2022',
-          emptyOutDir: false,
-          lib: { entry: CHECKOUT_ENTRY, formats: ['es'], fileName: () => CHECKOUT_MODULE },
-          rolldownOptions: {
-            output: { minify: true, comments: false, generatedCode: { symbols: false } },
-            optimization: { inlineConst: true },
-          },
-        },
-      });
+    async generateBundle() {
+      const { fileName, code } = await built!;
+      this.emitFile({ type: 'asset', fileName, source: code });
     },
   };
+}
+
+async function buildCheckoutModule(): Promise<BuiltCheckoutModule> {
+  const output = (await build({
+    configFile: false,
+    logLevel: 'warn',
+    plugins: [collapseTemplateWhitespace()],
+    build: {
+      target: 'es2022',
+      write: false,
+      lib: { entry: CHECKOUT_ENTRY, formats: ['es'], fileName: () => 'widget-checkout.mjs' },
+      rolldownOptions: {
+        output: { minify: true, comments: false, generatedCode: { symbols: false } },
+        optimization: { inlineConst: true },
+      },
+    },
+  })) as Rolldown.RolldownOutput[];
+  const { code } = output[0]!.output[0];
+  // The first 8 bytes of the SHA-384, in hex, as server/routes/widget-assets.ts checks them.
+  const version = createHash('sha384').update(code).digest().subarray(0, 8).toString('hex');
+  return { fileName: `widget-checkout.${version}.mjs`, code };
+}
+
+/**
+ * Empties `outDir` as vite would, but for the current checkout module and the newest earlier ones,
+ * which keep their modification times: the order they were built in. The build then writes the
+ * current one, so a module built again becomes the newest.
+ */
+function keepOnlyEarlierCheckoutModules(outDir: string, current: string): void {
+  mkdirSync(outDir, { recursive: true });
+  const files = readdirSync(outDir).map((name) => {
+    const path = join(outDir, name);
+    return { path, name, builtAt: statSync(path).mtimeMs };
+  });
+  const kept = files
+    .filter(({ name }) => CHECKOUT_MODULE_FILE.test(name) && name !== current)
+    .sort((a, b) => b.builtAt - a.builtAt)
+    .slice(0, EARLIER_CHECKOUT_MODULES_KEPT);
+  for (const { path, name } of files) {
+    if (name !== current && !kept.some((module) => module.path === path)) {
+      rmSync(path, { recursive: true, force: true });
+    }
+  }
 }
 
 /**

@@ -16,8 +16,9 @@ let checkoutModule: Promise<typeof CheckoutModule> | undefined;
 
 /**
  * What a click does (widget/checkout/), fetched once per page. The build serves it beside the
- * script as widget-checkout.mjs, and a classic script's import() resolves against the script's
- * URL as a module's does against its own. A failed fetch is tried again on the next call.
+ * script as widget-checkout.<hash>.mjs, the module built with this script (vite.config.ts), and a
+ * classic script's import() resolves against the script's URL as a module's does against its own.
+ * A failed fetch is tried again on the next call.
  */
 function checkout(): Promise<typeof CheckoutModule> {
   if (!checkoutModule) {

@@ -1,7 +1,8 @@
 // The widget's script files, for any page on any origin: `/widget.js` (classic), `/widget.mjs`
-// (module) and the modules they fetch from beside themselves on demand (`/widget-<name>.mjs`).
-// The two a page includes are also served at a URL named by their content, cached for a year, and
-// listed with their SRI hashes in `/widget-manifest.json`, so a site can pin the bytes it tested.
+// (module) and the modules they fetch from beside themselves on demand
+// (`/widget-<name>.<hash>.mjs`, each build importing the ones built with it). The two a page
+// includes are also served at a URL named by their content, cached for a year, and listed with
+// their SRI hashes in `/widget-manifest.json`, so a site can pin the bytes it tested.
 import Router, { type RouterContext } from '@koa/router';
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
@@ -15,8 +16,14 @@ const ENTRIES = [
   { path: '/widget.mjs', versioned: '/widget.:version.mjs', file: 'checkout-button.js' },
 ] as const;
 
-/** A module the build writes beside the entries (`widget-<name>.mjs`), imported on demand. */
+/**
+ * A module the build writes beside the entries (`widget-<name>.<hash>.mjs`), imported on demand.
+ * Earlier builds' modules stay beside the current one (vite.config.ts), so a browser running an
+ * older widget still finds its own; `widget-<name>.mjs` is the name builds before hashing imported.
+ */
 const ON_DEMAND_NAME = /^[a-z0-9-]+$/;
+/** The first 8 bytes of the module's SHA-384, in hex, as `Asset.version`. */
+const ON_DEMAND_VERSION = /^[0-9a-f]{16}$/;
 
 // A day fresh, a week stale-while-revalidate: long enough to be cheap, short enough for upgrades.
 const MOVING = 'public, max-age=86400, stale-while-revalidate=604800';
@@ -129,14 +136,26 @@ export function widgetAssetRoutes(distDir: string): Router {
       send(ctx, asset, IMMUTABLE);
     });
   }
-  router.get('/widget-:name.mjs', async (ctx) => {
-    const { name } = ctx.params;
-    // Checked before any disk is read: a decoded `%2F` must not reach outside the widget's files.
-    if (!name || !ON_DEMAND_NAME.test(name)) throw new AppError('route_not_found');
-    const asset = await load(`widget-${name}.mjs`).catch(() => {
+  const loadOnDemand = (file: string) =>
+    load(file).catch(() => {
       throw new AppError('route_not_found');
     });
-    send(ctx, asset, MOVING);
+  // Registered first: `:name` alone would also match `checkout.<hash>`.
+  router.get('/widget-:name.:version.mjs', async (ctx) => {
+    const { name, version } = ctx.params;
+    // Checked before any disk is read: a decoded `%2F` must not reach outside the widget's files.
+    if (!name || !ON_DEMAND_NAME.test(name) || !version || !ON_DEMAND_VERSION.test(version)) {
+      throw new AppError('route_not_found');
+    }
+    const asset = await loadOnDemand(`widget-${name}.${version}.mjs`);
+    // Served as never changing only if the name does name these bytes.
+    if (asset.version !== version) throw new AppError('route_not_found');
+    send(ctx, asset, IMMUTABLE);
+  });
+  router.get('/widget-:name.mjs', async (ctx) => {
+    const { name } = ctx.params;
+    if (!name || !ON_DEMAND_NAME.test(name)) throw new AppError('route_not_found');
+    send(ctx, await loadOnDemand(`widget-${name}.mjs`), MOVING);
   });
   router.get('/widget-manifest.json', async (ctx) => {
     const manifest = await manifestOf(load);

@@ -8,19 +8,39 @@ import {
   readdirSync,
   readFileSync,
   rmSync,
+  utimesSync,
   writeFileSync,
 } from 'node:fs';
 import { execFileSync } from 'node:child_process';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { readWidgetManifest, type WidgetManifest } from '../../server/routes/widget-assets.ts';
+import Koa from 'koa';
+import { errorHandler } from '../../server/http/error-handler.ts';
+import {
+  readWidgetManifest,
+  widgetAssetRoutes,
+  type WidgetManifest,
+} from '../../server/routes/widget-assets.ts';
 import { startStack, type Stack } from '../support/stack.ts';
 
 const ENTRY_FILES = {
   '/widget.js': 'dist/checkout-button.classic.js',
   '/widget.mjs': 'dist/checkout-button.js',
 } as const;
+const IMMUTABLE = 'public, max-age=31536000, immutable';
+
+/** How the build names a checkout module: the first 8 bytes of its SHA-384, in hex. */
+const versionOf = (bytes: Buffer | string) =>
+  createHash('sha384').update(bytes).digest().subarray(0, 8).toString('hex');
+
+/** The checkout module a built script imports, by the name it imports it by. */
+function importedCheckoutModule(script: string): string {
+  const names = readFileSync(script, 'utf8').match(/widget-checkout[\w.-]*\.mjs/g) ?? [];
+  assert.equal(names.length, 1, `${script} imports one checkout module: ${names.join(', ')}`);
+  return names[0]!;
+}
 
 describe('GET /widget.js, /widget.mjs and their versioned URLs', () => {
   let stack: Stack;
@@ -89,32 +109,57 @@ describe('GET /widget.js, /widget.mjs and their versioned URLs', () => {
     assert.equal(again.status, 304);
   });
 
-  it('serves the modules the scripts import on demand from beside themselves', async () => {
-    const modules = readdirSync('dist').filter((file) => /^widget-[a-z0-9-]+\.mjs$/.test(file));
-
-    assert.ok(modules.length > 0, 'the build writes at least one on-demand module');
-    for (const file of modules) {
+  it('serves the checkout module each script imports at its hashed name: same bytes, immutable, to any origin', async () => {
+    for (const script of Object.values(ENTRY_FILES)) {
+      const file = importedCheckoutModule(script);
       const response = await get(`/${file}`, { origin: 'https://any-site.example' });
+      const body = Buffer.from(await response.arrayBuffer());
 
+      assert.match(file, /^widget-checkout\.[0-9a-f]{16}\.mjs$/);
+      assert.equal(file, `widget-checkout.${versionOf(body)}.mjs`, 'named by its own bytes');
       assert.equal(response.status, 200);
+      assert.equal(response.headers.get('cache-control'), IMMUTABLE);
+      assert.equal(response.headers.get('content-type'), 'text/javascript; charset=utf-8');
       assert.equal(response.headers.get('access-control-allow-origin'), '*');
-      assert.equal(
-        Buffer.from(await response.arrayBuffer()).equals(readFileSync(`dist/${file}`)),
-        true,
-      );
+      assert.equal(body.equals(readFileSync(`dist/${file}`)), true);
+    }
+  });
+
+  it('answers 404 for a checkout module of an unknown hash', async () => {
+    const current = importedCheckoutModule(ENTRY_FILES['/widget.js']);
+
+    for (const path of [
+      '/widget-checkout.0123456789abcdef.mjs',
+      // A hash in the wrong form is refused before any disk is read.
+      `/${current.replace(/\.([0-9a-f]{16})\./, (_, hash: string) => `.${hash.toUpperCase()}.`)}`,
+      `/${current.replace(/\.mjs$/, '0.mjs')}`,
+      '/widget-nothing.0123456789abcdef.mjs',
+    ]) {
+      assert.equal((await get(path)).status, 404, path);
     }
   });
 
   it('reads no file outside the widget for an on-demand name that climbs out', async () => {
     const outside = mkdtempSync(join(tmpdir(), 'tilldrop-outside-'));
     writeFileSync(join(outside, 'secret.mjs'), 'export default "not the widget";');
+    const hash = versionOf('export default "not the widget";');
+    writeFileSync(join(outside, `secret.${hash}.mjs`), 'export default "not the widget";');
     // Enough `..` to reach the root from wherever dist/ is, then down to the file.
     const climb = `x/${'../'.repeat(40)}${outside.slice(1)}/secret`;
 
-    const response = await get(`/widget-${encodeURIComponent(climb)}.mjs`);
+    const responses = await Promise.all([
+      get(`/widget-${encodeURIComponent(climb)}.mjs`),
+      get(`/widget-${encodeURIComponent(climb)}.${hash}.mjs`),
+      get(
+        `/widget-checkout.${encodeURIComponent(`${hash}/${'../'.repeat(40)}${outside.slice(1)}/secret.${hash}`)}.mjs`,
+      ),
+    ]);
     rmSync(outside, { recursive: true, force: true });
 
-    assert.equal(response.status, 404);
+    assert.deepEqual(
+      responses.map((response) => response.status),
+      [404, 404, 404],
+    );
   });
 
   it('serves each script at its versioned URL from the manifest: same bytes, immutable, to any origin', async () => {
@@ -180,5 +225,78 @@ describe('GET /widget.js, /widget.mjs and their versioned URLs', () => {
     });
 
     assert.equal(again.status, 304);
+  });
+});
+
+describe('the checkout modules of earlier builds', () => {
+  /** An earlier build's module, as that build named it, last written `daysAgo`. */
+  const earlierModule = (dir: string, daysAgo: number) => {
+    const code = `export default function leave() { return 'built ${daysAgo} days ago'; }\n`;
+    const file = `widget-checkout.${versionOf(code)}.mjs`;
+    writeFileSync(join(dir, file), code);
+    const builtAt = new Date(Date.now() - daysAgo * 86_400_000);
+    utimesSync(join(dir, file), builtAt, builtAt);
+    return file;
+  };
+
+  let outDir: string;
+  let earlier: string[];
+  let server: ReturnType<Koa['listen']>;
+  let origin: string;
+  before(async () => {
+    outDir = mkdtempSync(join(tmpdir(), 'tilldrop-widget-rebuild-'));
+    // Newest first: seven earlier builds a day apart; and a file no build writes any more.
+    earlier = [1, 2, 3, 4, 5, 6, 7].map((daysAgo) => earlierModule(outDir, daysAgo));
+    writeFileSync(join(outDir, 'stale.js'), '// no longer built\n');
+    execFileSync(process.execPath, [
+      'node_modules/vite/bin/vite.js',
+      'build',
+      '--outDir',
+      outDir,
+      '--logLevel',
+      'silent',
+    ]);
+    const app = new Koa().use(errorHandler()).use(widgetAssetRoutes(outDir).routes());
+    server = app.listen(0, '127.0.0.1');
+    await new Promise((resolve) => server.once('listening', resolve));
+    origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+  after(async () => {
+    server.closeAllConnections();
+    await new Promise((resolve) => server.close(resolve));
+    rmSync(outDir, { recursive: true, force: true });
+  });
+
+  it('keeps the five newest earlier modules beside the one the new build imports, and nothing else', () => {
+    const current = importedCheckoutModule(join(outDir, 'checkout-button.classic.js'));
+
+    assert.equal(importedCheckoutModule(join(outDir, 'checkout-button.js')), current);
+    assert.equal(current, `widget-checkout.${versionOf(readFileSync(join(outDir, current)))}.mjs`);
+    assert.deepEqual(
+      readdirSync(outDir).sort(),
+      ['checkout-button.classic.js', 'checkout-button.js', current, ...earlier.slice(0, 5)].sort(),
+    );
+  });
+
+  it('serves an earlier build’s module at its name, immutable, and 404 for one no longer kept', async () => {
+    const kept = await fetch(`${origin}/${earlier[4]}`);
+    const dropped = await fetch(`${origin}/${earlier[5]}`);
+
+    assert.equal(kept.status, 200);
+    assert.equal(kept.headers.get('cache-control'), IMMUTABLE);
+    assert.equal(
+      Buffer.from(await kept.arrayBuffer()).equals(readFileSync(join(outDir, earlier[4]!))),
+      true,
+    );
+    assert.equal(dropped.status, 404);
+  });
+
+  it('serves no module under a hash that does not name its bytes', async () => {
+    const impostor = `widget-checkout.${'0'.repeat(16)}.mjs`;
+    writeFileSync(join(outDir, impostor), 'export default "edited after the build";\n');
+
+    const response = await fetch(`${origin}/${impostor}`);
+
+    assert.equal(response.status, 404);
   });
 });

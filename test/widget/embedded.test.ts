@@ -104,6 +104,23 @@ describe('<checkout-button> with Stripe’s embedded checkout', () => {
     );
   });
 
+  it('fetches the checkout module built with the script, by the name the script imports', async () => {
+    const script = await (await fetch(BUILT_MODULE)).text();
+    const [built] = script.match(/widget-checkout\.[0-9a-f]{16}\.mjs/) ?? [];
+    const element = await buttonFor('overlay');
+
+    const opened = nextEvent(element, 'checkout-open');
+    button(element).click();
+    await opened;
+    const fetched = performance
+      .getEntriesByType('resource')
+      .map((entry) => new URL(entry.name).pathname)
+      .filter((path) => path.includes('widget-checkout'));
+
+    expect(built).to.be.a('string');
+    expect(fetched).to.deep.equal([`/dist/${built}`]);
+  });
+
   it('sells PRO in an overlay: the page stays, and checkout-complete comes once the server has it', async () => {
     const userId = newUserId();
     const element = await buttonFor('overlay', { userId });
