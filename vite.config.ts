@@ -55,7 +55,9 @@ interface BuiltCheckoutModule {
  * before the widget's, and each build imports it by the name of its content: a browser holding an
  * older widget (cached, or pinned to its versioned URL) imports the module built with it, never a
  * newer one that may not fit the element it was not built with. The module takes what it needs
- * from the element as arguments rather than importing another copy of it.
+ * from the element as arguments rather than importing another copy of it. A pinned script's SRI
+ * does not reach the module: checking it (a modulepreload with its integrity before the import)
+ * costs some 110 B gzipped that the classic script's budget lacks, as README says.
  */
 function checkoutModule(): Plugin {
   let outDir = 'dist';
