@@ -39,7 +39,11 @@ export function writeCodeCache(bundle: string): void {
   writeFileSync(codeCacheOf(bundle), script.createCachedData());
 }
 
-/** Whether V8 takes the bundle's cache: it refuses one made by another V8 or for another source. */
+/**
+ * Whether V8 takes the bundle's cache: it refuses one made by another V8, under other flags or for
+ * another source. Only in a process that has not compiled the bundle already, which V8 would
+ * answer from memory, cache or not.
+ */
 export function codeCacheAccepted(bundle: string): boolean {
   return !compile(bundle, readFileSync(codeCacheOf(bundle))).cachedDataRejected;
 }
