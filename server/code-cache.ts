@@ -4,7 +4,7 @@
 // code it did not ship: ES modules take none (`module.enableCompileCache` is Node 22), and its
 // CommonJS loader makes none. https://nodejs.org/docs/latest-v20.x/api/vm.html#scriptcreatecacheddata
 import { readFileSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { createRequire, Module } from 'node:module';
 import { dirname } from 'node:path';
 import { setFlagsFromString } from 'node:v8';
 import { Script } from 'node:vm';
@@ -66,7 +66,13 @@ export function runBundle(bundle: string): void {
         'the server starts without it, more slowly, until npm run build writes it again',
     );
   }
-  const module = { exports: {} };
+  // Registered in require's cache as node's loader would: the pieces loaded on first use require
+  // the bundle for what they share with it, and must get this instance, not a second server.
+  const require = createRequire(bundle);
+  const module = new Module(bundle);
+  module.filename = bundle;
+  require.cache[bundle] = module;
   const run = script.runInThisContext() as (...args: unknown[]) => void;
-  run(module.exports, createRequire(bundle), module, bundle, dirname(bundle));
+  run(module.exports, require, module, bundle, dirname(bundle));
+  module.loaded = true;
 }

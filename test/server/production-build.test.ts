@@ -9,6 +9,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 import { codeCacheAccepted } from '../../server/code-cache.ts';
+import { AccessTokens } from '../../server/http/auth.ts';
 import { freePort, startExternalStripe, type ExternalStripe } from '../support/external-stripe.ts';
 import { productionEnv } from '../support/production-stack.ts';
 import { request, TEST_AUTH_SECRET } from '../support/stack.ts';
@@ -63,6 +64,7 @@ describe('the production build on a fresh copy', () => {
   let external: ExternalStripe;
   let server: ChildProcess;
   let serverErrors = '';
+  let serverOutput = '';
   let apiUrl: string;
 
   before(async () => {
@@ -82,8 +84,9 @@ describe('the production build on a fresh copy', () => {
         HOME: copy,
         ...productionEnv(external, port, join(copy, 'tilldrop.sqlite')),
       },
-      stdio: ['ignore', 'ignore', 'pipe'],
+      stdio: ['ignore', 'pipe', 'pipe'],
     });
+    server.stdout!.on('data', (chunk) => (serverOutput += chunk));
     server.stderr!.on('data', (chunk) => (serverErrors += chunk));
     await waitFor(
       () =>
@@ -119,6 +122,24 @@ describe('the production build on a fresh copy', () => {
     assert.equal(response.status, 200);
     assert.ok(Array.isArray(response.body.plans) && response.body.plans.length > 0);
     assert.equal(server.exitCode, null);
+  });
+
+  it('makes a checkout through the piece a first POST loads, in the one server it started', async () => {
+    const tokens = new AccessTokens(TEST_AUTH_SECRET);
+    const userId = 'compiled-buyer';
+
+    const created = await request(apiUrl, 'POST', '/api/create-checkout-session', {
+      token: await tokens.sign(userId),
+      body: { userId, planId: 'weekly' },
+    });
+
+    const plansAfter = await request(apiUrl, 'GET', '/api/plans').catch((error: Error) => error);
+
+    assert.equal(created.status, 200, JSON.stringify(created.body));
+    assert.match(created.body.url, /^http/);
+    assert.equal(plansAfter instanceof Error ? plansAfter.message : plansAfter.status, 200);
+    assert.equal(serverOutput.match(/Tilldrop is running/g)?.length, 1, serverOutput);
+    assert.equal(server.exitCode, null, serverErrors);
   });
 
   it('starts the bundled server from the code cache the build wrote, which V8 takes', () => {
