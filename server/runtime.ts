@@ -66,9 +66,19 @@ export function createLogger(level: string, destination?: pino.DestinationStream
   return pino({ level, redact: REDACTED_PATHS }, destination);
 }
 
-/** Imported only when used, so a production start never loads the local Stripe. */
+/**
+ * Imported only when used, so a production start never loads the local Stripe. It is a dev
+ * dependency written in TypeScript: the compiled server finds it missing (pruned) or unreadable.
+ */
 async function startLocalStripe(options: LocalStripeOptions): Promise<LocalStripe> {
-  return (await import('@tilldrop/local-stripe')).startLocalStripe(options);
+  const localStripe = await import('@tilldrop/local-stripe').catch((error: unknown) => {
+    throw new ConfigError(
+      'The bundled local Stripe runs only from the source (npm start): it could not be loaded ' +
+        `(${(error as Error).message.split('\n')[0]}).\n` +
+        '  Set STRIPE_SECRET_KEY, and STRIPE_API_URL for a Stripe of your own such as npm run stripe:local.',
+    );
+  });
+  return localStripe.startLocalStripe(options);
 }
 
 const secretsFrom = (value: string) =>

@@ -1,7 +1,7 @@
 // `npm ci && npm run build && npm prune --omit=dev && npm run start:prod` on a fresh copy of the
 // working tree: the compiled server and scripts run on plain `node`, with no dev tool installed.
 import assert from 'node:assert/strict';
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -180,5 +180,23 @@ describe('the production build on a fresh copy', () => {
 
     assert.equal(signedIn.status, 200, JSON.stringify(signedIn.body));
     assert.equal(anonymous.status, 401);
+  });
+
+  it('says what to set when the compiled server is started without a Stripe key', () => {
+    const started = spawnSync(process.execPath, ['build/server/main.js'], {
+      cwd: app,
+      env: {
+        PATH: process.env.PATH ?? '',
+        PORT: '0',
+        DATABASE_PATH: join(copy, 'keyless.sqlite'),
+        LOG_LEVEL: 'silent',
+      },
+      encoding: 'utf8',
+      timeout: 20_000,
+    });
+
+    assert.equal(started.status, 1);
+    assert.match(started.stderr, /local Stripe runs only from the source/);
+    assert.match(started.stderr, /Set STRIPE_SECRET_KEY/);
   });
 });
