@@ -1,5 +1,6 @@
 import type { Middleware } from 'koa';
 import { AppError } from '../errors.ts';
+import { passesReads } from './route-chain.ts';
 
 export const JSON_BODY_LIMIT = '16kb';
 
@@ -24,12 +25,12 @@ const loadParser = async (): Promise<Middleware> => {
 /** JSON only, 16 kB at most; anything else is refused with a message the client can act on. */
 export function jsonBody(): Middleware {
   let parser: Promise<Middleware> | undefined;
-  return (ctx, next) => {
+  return passesReads((ctx, next) => {
     // The parser reads bodies of these methods only; any other request has nothing to wait for.
     if (ctx.method !== 'POST' && ctx.method !== 'PUT' && ctx.method !== 'PATCH') return next();
     const hasBody = ctx.request.length > 0 || ctx.get('transfer-encoding') !== '';
     if (hasBody && !ctx.is('application/json')) throw new AppError('unsupported_media_type');
     parser ??= loadParser();
     return parser.then((parse) => parse(ctx, next));
-  };
+  });
 }

@@ -1,6 +1,7 @@
 import type { Context, Middleware } from 'koa';
 import { AppError } from '../errors.ts';
 import type { OriginCheck } from './cors.ts';
+import { passesReads } from './route-chain.ts';
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 /** What a browser puts in `Origin`: `null`, or a scheme, `://` and a host. */
@@ -16,12 +17,12 @@ const BROWSER_ORIGIN = /^(null|[a-z][a-z\d+.-]*:\/\/.+)$/i;
  * by a browser on its own, so those requests are not judged.
  */
 export function refuseCrossSiteCookies(isAllowed: OriginCheck): Middleware {
-  return (ctx, next) => {
+  return passesReads((ctx, next) => {
     if (!SAFE_METHODS.has(ctx.method) && usesCookie(ctx) && fromAnotherSite(ctx, isAllowed)) {
       throw new AppError('cross_site_request');
     }
     return next();
-  };
+  });
 }
 
 function usesCookie(ctx: Context): boolean {

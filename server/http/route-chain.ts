@@ -6,13 +6,26 @@ export type ChainStep = Middleware | Router;
 
 type Layer = Router['stack'][number];
 
+const passingReads = new WeakSet<Middleware>();
+
+/**
+ * Marks `middleware` as one that hands every GET straight on (a body parser, a check of requests
+ * that change something), so the one-lookup path of an exact GET leaves it out: a cacheable read
+ * then pays only for the steps that do something to it. Every other request still runs it.
+ */
+export function passesReads<M extends Middleware>(middleware: M): M {
+  passingReads.add(middleware);
+  return middleware;
+}
+
 /**
  * Runs `steps` in order, like `app.use` of each (a router as its `routes()`). A GET to the exact,
  * parameter-free path of a route is found by one lookup instead: every page with the widget asks
  * for the prices and the scripts, and a router tests each of its routes' patterns in turn. That
  * lookup runs the same middleware the chain would have run before the route, and skips only the
- * routers which, checked once here, do not match that path; any other request (a parameter, a
- * changed case or trailing slash, another method) takes the whole chain.
+ * routers which, checked once here, do not match that path, and the steps marked `passesReads`;
+ * any other request (a parameter, a changed case or trailing slash, another method) takes the
+ * whole chain.
  */
 export function routeChain(steps: readonly ChainStep[]): Middleware {
   const asMiddleware = steps.map((step) => (isRouter(step) ? (step.routes() as Middleware) : step));
@@ -28,10 +41,10 @@ export function routeChain(steps: readonly ChainStep[]): Middleware {
       exactGets.set(
         path,
         sequence([
-          ...(before.filter((s) => !isRouter(s)) as Middleware[]),
+          ...(before.filter((s) => !isRouter(s) && !passingReads.has(s)) as Middleware[]),
           matched(layer),
           ...(layer.stack as Middleware[]),
-          ...asMiddleware.slice(index + 1),
+          ...asMiddleware.slice(index + 1).filter((s) => !passingReads.has(s)),
         ]),
       );
     }

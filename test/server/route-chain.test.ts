@@ -6,7 +6,7 @@ import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import Koa, { type Middleware } from 'koa';
 import Router from '@koa/router';
-import { routeChain } from '../../server/http/route-chain.ts';
+import { passesReads, routeChain } from '../../server/http/route-chain.ts';
 
 /** Adds its name to `X-Steps`, so an answer shows every step it passed through. */
 const step =
@@ -42,7 +42,17 @@ function buildApp(): Koa {
     await next();
     if (ctx.status === 404 && ctx.body === undefined) ctx.body = 'fell through';
   });
-  app.use(routeChain([scripts, step('cors'), hooks, step('body'), api, step('after')]));
+  app.use(
+    routeChain([
+      scripts,
+      step('cors'),
+      hooks,
+      step('body'),
+      passesReads(step('writes only')),
+      api,
+      step('after'),
+    ]),
+  );
   app.use(api.allowedMethods());
   return app;
 }
@@ -74,7 +84,17 @@ describe('the route chain', () => {
     assert.equal(exact.status, 200);
     assert.equal(exact.steps, 'cors, body');
     assert.deepEqual(JSON.parse(exact.body), { prices: [], params: {} });
-    assert.deepEqual(respelled, exact);
+    assert.deepEqual({ ...respelled, steps: 'cors, body' }, exact);
+  });
+
+  it('runs a step that hands reads on for every request but a GET found by one lookup', async () => {
+    const exact = await get('/api/prices');
+    const respelled = await get('/API/Prices/');
+    const withParameter = await get('/api/items/42');
+
+    assert.equal(exact.steps, 'cors, body');
+    assert.equal(respelled.steps, 'cors, body, writes only');
+    assert.equal(withParameter.steps, 'cors, body, writes only');
   });
 
   it('leaves a path an earlier router matches by pattern to that router', async () => {
@@ -88,7 +108,7 @@ describe('the route chain', () => {
     const answer = await get('/api/items/42');
 
     assert.deepEqual(JSON.parse(answer.body), { id: '42' });
-    assert.equal(answer.steps, 'cors, body');
+    assert.equal(answer.steps, 'cors, body, writes only');
   });
 
   it('lets a route hand on to the steps after its router', async () => {
@@ -96,7 +116,8 @@ describe('the route chain', () => {
     const respelled = await get('/api/hand-on/');
 
     assert.equal(exact.steps, 'cors, body, after');
-    assert.deepEqual(respelled, exact);
+    assert.equal(respelled.steps, 'cors, body, writes only, after');
+    assert.equal(respelled.body, exact.body);
   });
 
   it('leaves another method on the same path to the router, which names the allowed ones', async () => {
@@ -110,6 +131,6 @@ describe('the route chain', () => {
     const answer = await get('/nowhere');
 
     assert.equal(answer.body, 'fell through');
-    assert.equal(answer.steps, 'cors, body, after');
+    assert.equal(answer.steps, 'cors, body, writes only, after');
   });
 });
