@@ -126,20 +126,38 @@ class SqliteConnection implements Sql {
     }
   }
 
+  /**
+   * The statement is prepared at its first use and held here after, and each call runs it
+   * directly: no closure is built per call, and the map of texts is read once per statement.
+   */
   #statement<P extends Params, R>(text: string, waitForTransaction: boolean): Statement<P, R> {
-    const run = async <T>(use: (statement: Database.Statement) => T): Promise<T> => {
-      if (waitForTransaction) while (this.gate.open) await this.#idle();
-      let statement = this.#statements.get(text);
-      if (!statement) {
-        statement = this.db.prepare(text);
-        this.#statements.set(text, statement);
-      }
-      return use(statement);
-    };
+    let prepared: Database.Statement | undefined;
+    const statement = () => (prepared ??= this.#prepared(text));
+    // Checked again after each wait: another waiter may open a transaction on the turn it ends.
+    const mustWait = () => waitForTransaction && this.gate.open !== null;
     return {
-      get: (...params) => run((statement) => statement.get(...params) as R | undefined),
-      all: (...params) => run((statement) => statement.all(...params) as R[]),
-      run: (...params) => run((statement) => statement.run(...params).changes),
+      get: async (...params) => {
+        while (mustWait()) await this.#idle();
+        return statement().get(...params) as R | undefined;
+      },
+      all: async (...params) => {
+        while (mustWait()) await this.#idle();
+        return statement().all(...params) as R[];
+      },
+      run: async (...params) => {
+        while (mustWait()) await this.#idle();
+        return statement().run(...params).changes;
+      },
     };
+  }
+
+  /** One prepared statement per text on this connection, shared by it and its transactions. */
+  #prepared(text: string): Database.Statement {
+    let statement = this.#statements.get(text);
+    if (!statement) {
+      statement = this.db.prepare(text);
+      this.#statements.set(text, statement);
+    }
+    return statement;
   }
 }
