@@ -3,7 +3,7 @@ import type Stripe from 'stripe';
 import type { CatalogEntry } from '../../shared/index.ts';
 import { AppError } from '../errors.ts';
 import { nowSeconds, type Storage } from '../storage/index.ts';
-import type { StoredSession, UiMode } from '../storage/checkout-sessions.ts';
+import { reusableAmong, type StoredSession, type UiMode } from '../storage/checkout-sessions.ts';
 import type { PriceBook } from './catalog.ts';
 import { resolvePromotionCode } from './promotions.ts';
 import { ensureCustomer } from './customers.ts';
@@ -82,7 +82,11 @@ export class CheckoutService {
     const price = await stripeCall(() => prices.price(entry));
     if (!price) throw new AppError('plan_unavailable');
 
-    const reusable = await storage.sessions.findReusable({
+    // Read once: they are what a reused session is picked from, and what the new one replaces.
+    // Under the buyer's lock nothing opens another meanwhile; one a webhook closes meanwhile is
+    // only asked to expire once more, and Stripe's answer syncs it.
+    const open = await storage.sessions.openFor(ownerId);
+    const reusable = reusableAmong(open, {
       userId: ownerId,
       catalogId: entry.id,
       promotionCode: request.promotionCode ?? null,
@@ -103,10 +107,12 @@ export class CheckoutService {
           hasPaidBefore: await storage.hasPaidBefore(ownerId),
         }).catch(rethrowUnlessApp)
       : undefined;
-    if (await this.#expireOtherOpenSessions(buyer, entry))
+    if (await this.#expireOtherOpenSessions(open, buyer, entry))
       return this.deps.planChanges.confirmationLink(ownerId, entry);
     const customerId = await stripeCall(() => ensureCustomer(stripe, storage, buyer));
-    const trial = trialOffer(entry, await storage.hasSubscribedBefore(ownerId));
+    // The buyer's history is read only for an entry that offers a trial.
+    const offered = trialOffer(entry, false);
+    const trial = offered && !(await storage.hasSubscribedBefore(ownerId)) ? offered : undefined;
 
     const metadata = {
       ...buyerMetadata(buyer),
@@ -165,18 +171,21 @@ export class CheckoutService {
         trial_days: trial?.days ?? null,
       },
     );
-    await storage.sessions.insert(stored);
-    return (await storage.sessions.find(session.id))!;
+    return storage.sessions.insert(stored);
   }
 
   /**
    * One open checkout per buyer: two open tabs paid one after the other would buy twice. A session
    * Stripe will not expire was paid meanwhile; it is fulfilled here, and the guard judges again.
    */
-  async #expireOtherOpenSessions(buyer: Buyer, entry: CatalogEntry): Promise<boolean> {
-    const { stripe, storage, fulfilment } = this.deps;
+  async #expireOtherOpenSessions(
+    openSessions: readonly StoredSession[],
+    buyer: Buyer,
+    entry: CatalogEntry,
+  ): Promise<boolean> {
+    const { stripe, fulfilment } = this.deps;
     let switchesPlan = false;
-    for (const open of await storage.sessions.openFor(ownerIdOf(buyer))) {
+    for (const open of openSessions) {
       const session = await stripeCall(async () => {
         try {
           return await stripe.checkout.sessions.expire(open.id);

@@ -54,12 +54,39 @@ export interface ReuseQuery {
   after: number;
 }
 
+/**
+ * Among a buyer's open sessions (`openFor`), the newest one made for the same purchase that stays
+ * open long enough to be paid, so a second click does not make another. Chosen from the rows a
+ * checkout reads anyway, to expire the others, instead of asking the database a second time.
+ */
+export function reusableAmong(
+  open: readonly StoredSession[],
+  query: ReuseQuery,
+): StoredSession | undefined {
+  let newest: StoredSession | undefined;
+  for (const session of open) {
+    if (
+      session.user_id === query.userId &&
+      session.status === 'open' &&
+      session.catalog_id === query.catalogId &&
+      session.promotion_code === query.promotionCode &&
+      session.success_url === query.successUrl &&
+      session.cancel_url === query.cancelUrl &&
+      session.ui_mode === query.uiMode &&
+      session.expires_at > query.after &&
+      (!newest || session.created_at > newest.created_at)
+    )
+      newest = session;
+  }
+  return newest;
+}
+
 export type SessionAmounts = Pick<StoredSession, 'currency' | 'amount_subtotal' | 'amount_total'>;
 /** What Stripe says the session charged when it is fulfilled. */
 export type FulfilledAs = SessionAmounts & Pick<StoredSession, 'payment_status'>;
 
 export function checkoutSessionStore(db: Db) {
-  const insert = db.prepare<StoredSession>(
+  const insert = db.prepare<StoredSession, StoredSession>(
     `INSERT INTO checkout_sessions
        (id, user_id, catalog_id, mode, status, payment_status, url, promotion_code, idempotency_key,
         expires_at, created_at, fulfilled_at, currency, amount_subtotal, amount_total, plan, billing,
@@ -70,7 +97,8 @@ export function checkoutSessionStore(db: Db) {
         @expires_at, @created_at, @fulfilled_at, @currency, @amount_subtotal, @amount_total, @plan, @billing,
         @price_id, @price_amount, @promotion_code_id, @success_url, @cancel_url, @ui_mode, @client_secret,
         @trial_days)
-     ON CONFLICT (id) DO NOTHING`,
+     ON CONFLICT (id) DO NOTHING
+     RETURNING *`,
   );
   const byId = db.prepare<[string], StoredSession>('SELECT * FROM checkout_sessions WHERE id = ?');
   const byIdempotencyKey = db.prepare<[string, string], StoredSession>(
@@ -78,13 +106,6 @@ export function checkoutSessionStore(db: Db) {
   );
   const allOpen = db.prepare<[string], StoredSession>(
     `SELECT * FROM checkout_sessions WHERE user_id = ? AND status = 'open'`,
-  );
-  const reusable = db.prepare<ReuseQuery, StoredSession>(
-    `SELECT * FROM checkout_sessions
-     WHERE user_id = @userId AND catalog_id = @catalogId AND status = 'open'
-       AND promotion_code IS NOT DISTINCT FROM @promotionCode AND success_url = @successUrl
-       AND cancel_url = @cancelUrl AND ui_mode = @uiMode AND expires_at > @after
-     ORDER BY created_at DESC LIMIT 1`,
   );
   const setStatus = db.prepare<{ id: string; status: string; paymentStatus: string }>(
     `UPDATE checkout_sessions SET status = @status, payment_status = @paymentStatus,
@@ -105,20 +126,24 @@ export function checkoutSessionStore(db: Db) {
   );
 
   return {
-    insert: (session: StoredSession) =>
-      insert.run({
+    /**
+     * Stores the session unless a row with its id is stored already, and returns the stored row
+     * as a read would: the one written now, or the earlier one.
+     */
+    insert: async (session: StoredSession): Promise<StoredSession> => {
+      const written = await insert.get({
         success_url: null,
         cancel_url: null,
         ui_mode: 'hosted',
         client_secret: null,
         trial_days: null,
         ...session,
-      }),
+      });
+      return written ?? (await byId.get(session.id))!;
+    },
     find: (id: string) => byId.get(id),
     openFor: (userId: string) => allOpen.all(userId),
     findByIdempotencyKey: (userId: string, key: string) => byIdempotencyKey.get(userId, key),
-    /** An unexpired open session the same buyer can still pay, so a second click does not make another. */
-    findReusable: (query: ReuseQuery) => reusable.get(query),
     /** Only an open session changes status: complete and expired are final. */
     close: async (
       id: string,
