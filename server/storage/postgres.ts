@@ -92,8 +92,9 @@ function statementOn<P extends Params, R>(
   query: (config: pg.QueryConfig) => Promise<pg.QueryResult>,
   text: string,
 ): Statement<P, R> {
+  let named: Converted | undefined;
   const execute = (params: readonly unknown[]) => {
-    const statement = convert(text);
+    const statement = (named ??= convert(text));
     return query({
       name: statement.name,
       text: statement.text,
