@@ -8,9 +8,13 @@ export function customerStore(db: Db) {
   const byCustomer = db.prepare<[string], { user_id: string }>(
     'SELECT user_id FROM customers WHERE stripe_customer_id = ?',
   );
-  const insert = db.prepare<{ userId: string; customerId: string; now: number }>(
+  const insert = db.prepare<
+    { userId: string; customerId: string; now: number },
+    { stripe_customer_id: string }
+  >(
     `INSERT INTO customers (user_id, stripe_customer_id, created_at)
-     VALUES (@userId, @customerId, @now) ON CONFLICT DO NOTHING`,
+     VALUES (@userId, @customerId, @now) ON CONFLICT DO NOTHING
+     RETURNING stripe_customer_id`,
   );
   const copyAll = db.prepare<{ accountId: string; livemode: number; now: number }>(
     `INSERT INTO set_aside_customers
@@ -29,8 +33,9 @@ export function customerStore(db: Db) {
      * whatever later metadata says. Returns the customer stored for the user.
      */
     async remember(userId: string, customerId: string, now: number): Promise<string | undefined> {
-      await insert.run({ userId, customerId, now });
-      return (await byUser.get(userId))?.stripe_customer_id;
+      // Read back only when the pairing was not written: the user's may be stored already.
+      const written = await insert.get({ userId, customerId, now });
+      return (written ?? (await byUser.get(userId)))?.stripe_customer_id;
     },
     /**
      * Takes every pairing out of use, keeping it in set_aside_customers with the account its
