@@ -119,7 +119,9 @@ async function clickToCardForm(
     await page.locator('checkout-button [part="price"]').waitFor();
     await button.hover();
     await page.waitForFunction(() =>
-      performance.getEntriesByType('resource').some((entry) => entry.name.includes('checkout.mjs')),
+      performance
+        .getEntriesByType('resource')
+        .some((entry) => /\/widget-checkout\.[0-9a-f]+\.mjs$/.test(entry.name)),
     );
     await button.click();
     const form = display === 'overlay' ? await embeddedFrame(page) : await hostedPage(page);
