@@ -1,7 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, type RequestListener, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { setImmediate } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import pino, { type Logger } from 'pino';
 import type Router from '@koa/router';
@@ -163,11 +162,8 @@ export async function startServer(env: Env, options: StartOptions = {}): Promise
       (env.STRIPE_API_URL ? stripeHostOf(env.STRIPE_API_URL) : undefined),
   });
   const storage = await openStorage({ url: env.DATABASE_URL, path: env.DATABASE_PATH });
-  // Done before the app is attached, so no request sends another account's ids to Stripe. The
-  // app is built while Stripe answers: the SDK sends the request a few promise turns later, so
-  // those turns run first.
-  const accountBound = bindStripeAccount({ stripe, storage, secretKey, logger });
-  await setImmediate();
+  // Before the app is attached, so no request sends another account's ids to Stripe.
+  await bindStripeAccount({ stripe, storage, secretKey, logger });
   const shutdown = new AbortController();
   const app = createApp({
     stripe,
@@ -198,7 +194,6 @@ export async function startServer(env: Env, options: StartOptions = {}): Promise
       extraRoutes: options.extraRoutes?.({ authSecret, accessTokens, appUrl, localStripe }),
     },
   });
-  await accountBound;
   handle = app.callback();
 
   return {

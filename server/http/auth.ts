@@ -22,16 +22,14 @@ const CLOCK_SKEW_SECONDS = 30;
  * refused.
  */
 export class AccessTokens {
-  readonly #secret: string;
-  readonly #secretBytes: Buffer;
+  readonly #secret: Uint8Array<ArrayBuffer>;
   /** Imported into WebCrypto once, at first use: given the raw bytes, jose imports them per call. */
   #key: Promise<webcrypto.CryptoKey> | undefined;
   readonly audience: string;
   readonly maxAgeSeconds: number;
 
   constructor(secret: string, options: AccessTokenOptions = {}) {
-    this.#secret = secret;
-    this.#secretBytes = Buffer.from(secret, 'utf8');
+    this.#secret = new TextEncoder().encode(secret);
     this.audience = options.audience ?? DEFAULT_TOKEN_AUDIENCE;
     this.maxAgeSeconds = options.maxAgeSeconds ?? DEFAULT_TOKEN_MAX_AGE_SECONDS;
   }
@@ -39,10 +37,10 @@ export class AccessTokens {
   #hmacKey(): Promise<webcrypto.CryptoKey> {
     this.#key ??= crypto.subtle.importKey(
       'raw',
-      new TextEncoder().encode(this.#secret),
+      this.#secret,
       { name: 'HMAC', hash: 'SHA-256' },
       false,
-      ['sign', 'verify'],
+      ['sign'],
     );
     return this.#key;
   }
@@ -73,7 +71,7 @@ export class AccessTokens {
     // Compared as text in its one unpadded base64url spelling, so no other spelling of the same
     // bytes passes either.
     const expected = Buffer.from(
-      createHmac('sha256', this.#secretBytes).update(`${header}.${claims}`).digest('base64url'),
+      createHmac('sha256', this.#secret).update(`${header}.${claims}`).digest('base64url'),
     );
     const given = Buffer.from(signature);
     if (given.length !== expected.length || !timingSafeEqual(given, expected)) throw refused();

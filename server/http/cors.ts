@@ -27,9 +27,7 @@ const MAX_AGE_SECONDS = '600';
  */
 export function corsFor(isAllowed: OriginCheck): Middleware {
   return (ctx, next) => {
-    // Nothing before it varies the answer, so the header is most often set, not parsed and merged.
-    if (ctx.res.hasHeader('Vary')) ctx.vary('Origin');
-    else ctx.res.setHeader('Vary', 'Origin');
+    ctx.vary('Origin');
     const origin = ctx.get('origin');
     if (!origin || !isAllowed(origin)) return next();
     if (ctx.method !== 'OPTIONS') {

@@ -20,8 +20,6 @@ import type { Storage } from '../storage/index.ts';
 
 /** A signed-in buyer's plans differ from the anonymous ones, which caches must keep apart. */
 const SIGNED_IN_BY = ['Authorization', 'Cookie'];
-/** The Vary of an answer that CORS has made vary on `Origin` alone, the usual case, written once. */
-const VARY_AFTER_CORS = `Origin, ${SIGNED_IN_BY.join(', ')}`;
 const JSON_TYPE = 'application/json; charset=utf-8';
 
 /** A code's verdict for a plan: what it takes off, or why it is refused. */
@@ -44,8 +42,7 @@ export function planRoutes(deps: {
   // would get a trial, in an answer no cache may share with another buyer. The anonymous answer
   // is the same bytes for everyone, sent without waiting once the prices are loaded.
   deps.mount(router, plansApi.listPlans, (_input, ctx) => {
-    if (ctx.res.getHeader('Vary') === 'Origin') ctx.res.setHeader('Vary', VARY_AFTER_CORS);
-    else ctx.vary(SIGNED_IN_BY);
+    ctx.vary(SIGNED_IN_BY);
     const token = tokenFrom(ctx);
     ctx.set('Cache-Control', token ? 'private, no-cache' : 'public, max-age=60');
     return token ? signedInPlans(ctx, token) : anonymousPlans(ctx);
