@@ -27,6 +27,7 @@ export async function openBenchDatabase(location: DatabaseLocation) {
     `SELECT id FROM checkout_sessions WHERE status = 'open'
      AND id IN (${Array.from({ length: IDS_PER_QUERY }, () => '?').join(', ')})`,
   );
+  const waiting = count(`SELECT COUNT(*) AS n FROM webhook_inbox`);
   const installation = db.prepare<[], { id: string }>('SELECT id FROM installation');
 
   return {
@@ -39,6 +40,9 @@ export async function openBenchDatabase(location: DatabaseLocation) {
         refunds: await refunds(),
       };
     },
+
+    /** Events answered `queued` and not yet applied, by any instance. */
+    waiting,
 
     /** How many of these checkout sessions the server still holds open. */
     async stillOpen(ids: readonly string[]): Promise<number> {

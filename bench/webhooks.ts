@@ -32,6 +32,8 @@ export interface Batch {
 /** One batch sent to the server, and the rows it changed compared with what it had to. */
 export interface Ingested {
   result: LoadResult;
+  /** Deliveries per second counted until the last of their effects was in the database. */
+  appliedPerSecond: number;
   /** Distinct events whose row or effect is missing. */
   lost: number;
   /** Rows or effects beyond one per distinct event. */
@@ -89,7 +91,11 @@ export async function webhookIngest(server: Tilldrop, options: WebhookOptions) {
 
     async ingest(label: string, batch: Batch): Promise<Ingested> {
       const before = await db.counts();
+      const started = performance.now();
       const result = await deliver(label, server.apiUrls, batch, options.connections);
+      // Deliveries past what is applied at once were answered from the inbox: the effects follow.
+      while ((await db.waiting()) > 0) await new Promise((resolve) => setTimeout(resolve, 5));
+      const appliedPerSecond = (1000 * batch.signed.length) / (performance.now() - started);
       const after = await db.counts();
       refundable.push(...batch.paymentIntents);
       let lost = 0;
@@ -99,7 +105,14 @@ export async function webhookIngest(server: Tilldrop, options: WebhookOptions) {
         if (surplus < 0) lost -= surplus;
         else twice += surplus;
       }
-      return { result, lost, twice, sent: batch.signed.length, unique: batch.unique };
+      return {
+        result,
+        appliedPerSecond,
+        lost,
+        twice,
+        sent: batch.signed.length,
+        unique: batch.unique,
+      };
     },
 
     close: () => db.close(),
@@ -209,6 +222,12 @@ export function ingestRows(
       note: `${Math.round(100 * (runs[0]!.sent / runs[0]!.unique - 1))}% duplicates mixed in`,
     },
     { name: `${name} p99`, unit: 'ms', value: figure(runs.map((run) => run.result.p99)) },
+    {
+      name: `${name}, all applied`,
+      unit: 'events/s',
+      value: figure(runs.map((run) => run.appliedPerSecond)),
+      note: 'the same deliveries, until the last effect is in the database',
+    },
     {
       name: `${name}, lost or applied twice`,
       unit: 'events',

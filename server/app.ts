@@ -41,13 +41,20 @@ export interface AppDeps {
   stripe: Stripe;
   storage: Storage;
   logger: Logger;
-  /** Aborted when the server closes, to stop the app's timers. */
-  shutdown?: AbortSignal;
 }
 
-/** Builds the Koa application; it never listens, so tests can mount `app.callback()` anywhere. */
-export function createApp({ config, stripe, storage, logger, shutdown }: AppDeps): Koa {
-  const { account, prices, checkout, planChanges, status, webhooks } = createServices(
+/** The Koa application, and its work beside the requests: the webhook inbox, the limiter's sweep. */
+export interface TilldropApp extends Koa {
+  /** Stops that work, once the server takes no more requests; before the storage closes. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Builds the Koa application, and starts applying the webhook inbox; it never listens, so tests
+ * can mount `app.callback()` anywhere.
+ */
+export function createApp({ config, stripe, storage, logger }: AppDeps): TilldropApp {
+  const { account, prices, checkout, planChanges, status, webhooks, inbox } = createServices(
     stripe,
     storage,
     config,
@@ -59,7 +66,6 @@ export function createApp({ config, stripe, storage, logger, shutdown }: AppDeps
     ...config.allowedOrigins,
   ]);
   const limiter = new RateLimiter(config.rateLimits);
-  shutdown?.addEventListener('abort', () => limiter.close());
   const mount = mounter({ tokens, serverKey: config.serverApiKey, limiter });
 
   const routers = [
@@ -96,12 +102,19 @@ export function createApp({ config, stripe, storage, logger, shutdown }: AppDeps
       widgetAssetRoutes(config.widgetDir),
       corsFor(isAllowedOrigin),
       // Before the JSON body parser, because Stripe signs the exact bytes.
-      webhookRoutes({ webhooks }),
+      webhookRoutes({ webhooks, inbox }),
       refuseCrossSiteCookies(isAllowedOrigin),
       jsonBody(),
       api,
     ]),
   );
   app.use(api.allowedMethods({ throw: true }));
-  return app;
+  const started = inbox.start();
+  return Object.assign(app, {
+    async stop() {
+      limiter.close();
+      await started;
+      await inbox.close();
+    },
+  });
 }

@@ -164,12 +164,10 @@ export async function startServer(env: Env, options: StartOptions = {}): Promise
   const storage = await openStorage({ url: env.DATABASE_URL, path: env.DATABASE_PATH });
   // Before the app is attached, so no request sends another account's ids to Stripe.
   await bindStripeAccount({ stripe, storage, secretKey, logger });
-  const shutdown = new AbortController();
   const app = createApp({
     stripe,
     storage,
     logger,
-    shutdown: shutdown.signal,
     config: {
       appUrl,
       allowedOrigins: env.ALLOWED_ORIGINS,
@@ -204,9 +202,9 @@ export async function startServer(env: Env, options: StartOptions = {}): Promise
     authSecret,
     webhookSecret,
     async close() {
-      shutdown.abort();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
+      await app.stop();
       await localStripe?.close();
       await storage.close();
     },

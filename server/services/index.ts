@@ -8,6 +8,7 @@ import { CheckoutService } from './checkout.ts';
 import { CheckoutStatus } from './checkout-status.ts';
 import { Fulfilment } from './fulfilment.ts';
 import { PlanChanges } from './plan-changes.ts';
+import { WebhookInbox } from './webhook-inbox.ts';
 import { WebhookProcessor } from './webhooks.ts';
 
 export interface ServiceConfig {
@@ -42,6 +43,12 @@ export function createServices(
     appUrl: config.appUrl,
     portalConfiguration: config.portalConfiguration,
   });
+  const webhooks = new WebhookProcessor({
+    stripe,
+    storage,
+    fulfilment,
+    secrets: config.webhookSecrets,
+  });
   return {
     account: new AccountService({
       stripe,
@@ -63,7 +70,8 @@ export function createServices(
       httpsReturnUrls: config.httpsReturnUrls ?? false,
     }),
     status: new CheckoutStatus({ stripe, storage, prices, fulfilment }),
-    webhooks: new WebhookProcessor({ stripe, storage, fulfilment, secrets: config.webhookSecrets }),
+    webhooks,
+    inbox: new WebhookInbox({ processor: webhooks, storage, logger }),
   };
 }
 

@@ -9,6 +9,7 @@ const TABLES = [
   'payments',
   'entitlements',
   'stripe_events',
+  'webhook_inbox',
   'payment_reversals',
   'stripe_account',
   'set_aside_customers',

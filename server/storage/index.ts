@@ -4,6 +4,7 @@ import { checkoutSessionStore } from './checkout-sessions.ts';
 import { customerStore } from './customers.ts';
 import { entitlementStore } from './entitlements.ts';
 import { eventStore } from './events.ts';
+import { inboxStore } from './inbox.ts';
 import { paymentStore } from './payments.ts';
 import { purchaseStore } from './purchases.ts';
 import { stripeAccountStore } from './stripe-account.ts';
@@ -61,6 +62,7 @@ function storesOn(db: Sql, instanceId: string) {
     purchases: purchaseStore(db),
     payments: paymentStore(db),
     events: eventStore(db),
+    inbox: inboxStore(db),
     stripeAccount: stripeAccountStore(db),
     /** This installation's id, written into the metadata of every session it makes. */
     instanceId,

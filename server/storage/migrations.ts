@@ -192,4 +192,19 @@ export const sqliteMigrations: readonly string[] = [
   ALTER TABLE checkout_sessions ADD COLUMN trial_days INTEGER;
   ALTER TABLE subscriptions ADD COLUMN trial_end INTEGER;
   `,
+  /* 12 */ `
+  -- Events answered before they were applied (a burst beyond what is applied at once): each waits
+  -- here, durable, until it is applied; times in milliseconds. A claim holds it for a short lease.
+  CREATE TABLE webhook_inbox (
+    id TEXT PRIMARY KEY,
+    type TEXT NOT NULL,
+    payload TEXT NOT NULL,
+    received_at INTEGER NOT NULL,
+    attempts INTEGER NOT NULL DEFAULT 0,
+    next_attempt_at INTEGER NOT NULL,
+    locked_until INTEGER NOT NULL DEFAULT 0,
+    last_error TEXT
+  );
+  CREATE INDEX webhook_inbox_by_arrival ON webhook_inbox (received_at, id);
+  `,
 ];

@@ -141,4 +141,19 @@ export const postgresMigrations: readonly string[] = [
     PRIMARY KEY (account_id, livemode, stripe_customer_id)
   );
   `,
+  /* 2 */ `
+  -- Events answered before they were applied (a burst beyond what is applied at once): each waits
+  -- here, durable, until it is applied; times in milliseconds. A claim holds it for a short lease.
+  CREATE TABLE webhook_inbox (
+    id TEXT PRIMARY KEY,
+    type TEXT NOT NULL,
+    payload TEXT NOT NULL,
+    received_at BIGINT NOT NULL,
+    attempts INTEGER NOT NULL DEFAULT 0,
+    next_attempt_at BIGINT NOT NULL,
+    locked_until BIGINT NOT NULL DEFAULT 0,
+    last_error TEXT
+  );
+  CREATE INDEX webhook_inbox_by_arrival ON webhook_inbox (received_at, id);
+  `,
 ];

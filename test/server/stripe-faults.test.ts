@@ -167,6 +167,7 @@ async function startFaultStack(): Promise<FaultStack> {
       api.closeAllConnections();
       await new Promise((resolve) => wire.server.close(resolve));
       await new Promise((resolve) => api.close(resolve));
+      await app.stop();
       await localStripe.close();
       await storage.close();
       rmSync(dir, { recursive: true, force: true });

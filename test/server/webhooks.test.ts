@@ -10,28 +10,14 @@ import {
   count,
   deliver,
   makeEvent,
+  paidLifetimeSession,
   priceIdOf,
+  REFUSE_PURCHASES,
   sign,
   subscriptionObject,
 } from '../support/events.ts';
 
 const SECOND_SECRET = 'whsec_rotatedsecretfortests0123456789';
-
-/** A failing disk, as each database would report it: every insert into purchases refused. */
-const REFUSE_PURCHASES = {
-  sqlite: {
-    create: `CREATE TRIGGER refuse_purchase BEFORE INSERT ON purchases
-             BEGIN SELECT RAISE(ABORT, 'disk full'); END`,
-    drop: 'DROP TRIGGER refuse_purchase',
-  },
-  postgres: {
-    create: `CREATE FUNCTION refuse_purchase() RETURNS trigger LANGUAGE plpgsql
-               AS $$ BEGIN RAISE EXCEPTION 'disk full'; END $$;
-             CREATE TRIGGER refuse_purchase BEFORE INSERT ON purchases
-               FOR EACH ROW EXECUTE FUNCTION refuse_purchase()`,
-    drop: 'DROP TRIGGER refuse_purchase ON purchases; DROP FUNCTION refuse_purchase()',
-  },
-};
 
 describe('POST /api/webhooks/stripe', () => {
   let stack: Stack;
@@ -42,24 +28,11 @@ describe('POST /api/webhooks/stripe', () => {
   });
   after(() => stack.close());
 
-  /** A paid one-time session for `userId`, as Stripe would send it on completion. */
-  async function paidLifetimeSession(userId: string) {
-    const created = await request(stack.apiUrl, 'POST', '/api/create-checkout-session', {
-      token: await stack.tokenFor(userId),
-      body: { userId, planId: 'one-time' },
-    });
-    const session = await stack.stripe.checkout.sessions.retrieve(created.body.sessionId);
-    return {
-      ...session,
-      status: 'complete',
-      payment_status: 'paid',
-      payment_intent: `pi_${created.body.sessionId.slice(-20)}`,
-      amount_total: 14900,
-    };
-  }
-
   it('refuses a forged signature with 400 and writes nothing', async () => {
-    const event = makeEvent('checkout.session.completed', await paidLifetimeSession('forged-user'));
+    const event = makeEvent(
+      'checkout.session.completed',
+      await paidLifetimeSession(stack, 'forged-user'),
+    );
     const payload = JSON.stringify(event);
 
     const response = await deliver(stack, event, {
@@ -105,7 +78,10 @@ describe('POST /api/webhooks/stripe', () => {
   });
 
   it('grants a paid one-time purchase once, however often the event arrives', async () => {
-    const event = makeEvent('checkout.session.completed', await paidLifetimeSession('buyer-dup'));
+    const event = makeEvent(
+      'checkout.session.completed',
+      await paidLifetimeSession(stack, 'buyer-dup'),
+    );
 
     const first = await deliver(stack, event);
     const second = await deliver(stack, event);
@@ -117,7 +93,10 @@ describe('POST /api/webhooks/stripe', () => {
   });
 
   it('applies the same event delivered twice at once exactly once', async () => {
-    const event = makeEvent('checkout.session.completed', await paidLifetimeSession('buyer-race'));
+    const event = makeEvent(
+      'checkout.session.completed',
+      await paidLifetimeSession(stack, 'buyer-race'),
+    );
 
     const outcomes = await Promise.all([
       deliver(stack, event),
@@ -135,7 +114,10 @@ describe('POST /api/webhooks/stripe', () => {
   });
 
   it('does not grant a session that is complete but unpaid', async () => {
-    const session = { ...(await paidLifetimeSession('buyer-unpaid')), payment_status: 'unpaid' };
+    const session = {
+      ...(await paidLifetimeSession(stack, 'buyer-unpaid')),
+      payment_status: 'unpaid',
+    };
 
     await deliver(stack, makeEvent('checkout.session.completed', session));
 
@@ -144,7 +126,10 @@ describe('POST /api/webhooks/stripe', () => {
   });
 
   it('answers 500 when the database write fails, keeps nothing, and succeeds on redelivery', async () => {
-    const event = makeEvent('checkout.session.completed', await paidLifetimeSession('buyer-retry'));
+    const event = makeEvent(
+      'checkout.session.completed',
+      await paidLifetimeSession(stack, 'buyer-retry'),
+    );
     const db = stack.running.storage.db;
     await db.exec(REFUSE_PURCHASES[db.dialect].create);
 

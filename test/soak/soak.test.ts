@@ -217,6 +217,10 @@ describe('a one-minute soak at 50 connections', () => {
     const end = measure();
     destination.flushSync();
 
+    // Deliveries answered `queued` are applied from the inbox after the minute.
+    while ((await running.storage.inbox.count()) > 0) {
+      await new Promise((resolve) => setTimeout(resolve, 25));
+    }
     const db = running.storage.db;
     const count = async (sql: string, ...params: unknown[]) =>
       ((await db.prepare(sql).get(...params)) as { n: number }).n;
@@ -254,10 +258,10 @@ describe('a one-minute soak at 50 connections', () => {
       stored >= checkouts.size && stored <= checkouts.size + CONNECTIONS,
       `${stored} sessions`,
     );
-    // Every event: processed once, a duplicate the second time, and one purchase, one payment
-    // and one entitlement for each event recorded.
+    // Every event: processed (or queued) once, a duplicate the second time, and one purchase,
+    // one payment and one entitlement for each event recorded.
     for (const [eventId, seen] of outcomes) {
-      assert.equal(seen[0], 'processed', eventId);
+      assert.ok(seen[0] === 'processed' || seen[0] === 'queued', `${eventId}: ${seen[0]}`);
       if (seen.length > 1) assert.deepEqual(seen.slice(1), ['duplicate'], eventId);
     }
     const events = await count(
