@@ -3,7 +3,7 @@ import { postgresMigrations } from './postgres-migrations.ts';
 import {
   assertOutsideTransaction,
   KeyedQueue,
-  openTransaction,
+  insideTransaction,
   type Params,
   type Sql,
   type Statement,
@@ -152,7 +152,7 @@ class PostgresConnection implements Sql {
     try {
       await client.query('BEGIN');
       try {
-        const result = await openTransaction.run(this, () => work(tx));
+        const result = await insideTransaction(this, () => work(tx));
         await client.query('COMMIT');
         return result;
       } catch (error) {

@@ -5,7 +5,7 @@ import { sqliteMigrations } from './migrations.ts';
 import {
   assertOutsideTransaction,
   KeyedQueue,
-  openTransaction,
+  insideTransaction,
   type Params,
   type Sql,
   type Statement,
@@ -97,7 +97,7 @@ class SqliteConnection implements Sql {
     try {
       this.#control.begin.run();
       try {
-        const result = await openTransaction.run(this.gate, () => work(this.#tx));
+        const result = await insideTransaction(this.gate, () => work(this.#tx));
         this.#control.commit.run();
         return result;
       } catch (error) {
