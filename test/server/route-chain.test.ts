@@ -1,4 +1,4 @@
-// A GET to a route's exact path skips the routers that cannot match it, and gets the same answer
+// A GET or a POST to a route's exact path skips the routers that cannot match it, and gets the same answer
 // as through the whole chain.
 import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
@@ -31,6 +31,9 @@ function buildApp(): Koa {
   const api = new Router();
   api.get('/api/prices', (ctx) => {
     ctx.body = { prices: [], params: ctx.params };
+  });
+  api.post('/api/orders', (ctx) => {
+    ctx.body = 'ordered';
   });
   api.get('/api/hand-on', (_ctx, next) => next());
   api.get('/api/items/:id', (ctx) => {
@@ -95,6 +98,21 @@ describe('the route chain', () => {
     assert.equal(exact.steps, 'cors, body');
     assert.equal(respelled.steps, 'cors, body, writes only');
     assert.equal(withParameter.steps, 'cors, body, writes only');
+  });
+
+  it('finds a POST by one lookup too, with every step before its route, reads-only ones included', async () => {
+    const hook = await get('/hooks', 'POST');
+    const respelledHook = await get('/Hooks/', 'POST');
+    const order = await get('/api/orders', 'POST');
+    const respelledOrder = await get('/API/orders/', 'POST');
+
+    assert.deepEqual([hook.status, hook.body, hook.steps], [200, 'hook', 'cors']);
+    assert.deepEqual(respelledHook, hook);
+    assert.deepEqual(
+      [order.status, order.body, order.steps],
+      [200, 'ordered', 'cors, body, writes only'],
+    );
+    assert.deepEqual(respelledOrder, order);
   });
 
   it('leaves a path an earlier router matches by pattern to that router', async () => {
