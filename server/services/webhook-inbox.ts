@@ -122,7 +122,7 @@ export class WebhookInbox {
 
   /** Drains once deliveries pause, or the burst has waited MAX_DEFER_MS. */
   #drainAfterBurst(): void {
-    if (this.#deferred) return;
+    if (this.#deferred || this.#closed) return;
     const due = Math.min(this.#lastQueuedAt + QUIET_MS, this.#burstStartedAt + MAX_DEFER_MS);
     const wait = due - Date.now();
     if (wait <= 0) return this.#drain();
