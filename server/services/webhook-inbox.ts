@@ -19,9 +19,9 @@ export interface InboxTiming {
 /**
  * Events applied at once in this process, in requests and from the inbox together. Past them, or
  * while the inbox holds events of this process's, a delivery is answered as soon as it is in the
- * inbox, so a burst never keeps Stripe waiting on Stripe reads and transactions: Stripe asks
- * endpoints to answer before any complex logic, and to process events from a queue
- * (docs.stripe.com/webhooks#acknowledge-events-immediately).
+ * inbox, so a burst never keeps Stripe waiting on Stripe reads and transactions. Stripe's webhook
+ * best practices ask for it (docs.stripe.com/webhooks, "Quickly return a 2xx response" before any
+ * complex logic, and "Handle events asynchronously" with a queue).
  */
 const APPLYING_AT_ONCE = 2;
 /**
