@@ -28,8 +28,12 @@ export interface StoredSubscription {
 
 export function subscriptionStore(db: Db) {
   const byId = db.prepare<[string], StoredSubscription>('SELECT * FROM subscriptions WHERE id = ?');
+  // Newest at Stripe first. Stripe stamps whole seconds, so one ending and another starting in the
+  // same second tie: the live one is the buyer's, whichever of their events was applied last.
   const forUser = db.prepare<[string], StoredSubscription>(
-    'SELECT * FROM subscriptions WHERE user_id = ? ORDER BY stripe_updated_at DESC, updated_at DESC',
+    `SELECT * FROM subscriptions WHERE user_id = ?
+     ORDER BY stripe_updated_at DESC,
+       CASE WHEN status IN ('canceled', 'incomplete_expired') THEN 1 ELSE 0 END, updated_at DESC`,
   );
   const upsert = db.prepare<StoredSubscription>(`
     INSERT INTO subscriptions (id, user_id, customer_id, catalog_id, plan, billing, price_id, status,
