@@ -7,21 +7,12 @@ import type { WebhookOutcome, WebhookProcessor } from './webhooks.ts';
 /** How a delivery was answered: applied in the request, or `queued`, in the inbox to apply next. */
 export type DeliveryOutcome = WebhookOutcome | 'queued';
 
-export interface InboxTiming {
-  /** How long a claim keeps other appliers off an entry. */
-  leaseMs: number;
-  /** How often the inbox is looked at for entries due again or left by another instance. */
-  pollMs: number;
-  /** The first retry's wait, doubled on each failure up to an hour. */
-  retryMs: number;
-}
-
 /**
- * Events applied at once in this process, in requests and from the inbox together. Past them, or
- * while the inbox holds events of this process's, a delivery is answered as soon as it is in the
- * inbox, so a burst never keeps Stripe waiting on Stripe reads and transactions. Stripe's webhook
- * best practices ask for it (docs.stripe.com/webhooks, "Quickly return a 2xx response" before any
- * complex logic, and "Handle events asynchronously" with a queue).
+ * Events applied at once in this process, in requests and from the inbox together. Past them, and
+ * while other deliveries arrive beside it or events wait, a delivery is answered as soon as it is
+ * in the inbox, so a burst never keeps Stripe waiting on Stripe reads and transactions. Stripe's
+ * webhook best practices ask for it (docs.stripe.com/webhooks, "Quickly return a 2xx response"
+ * before any complex logic, and "Handle events asynchronously" with a queue).
  */
 const APPLYING_AT_ONCE = 2;
 /**
@@ -31,19 +22,23 @@ const APPLYING_AT_ONCE = 2;
  */
 const QUIET_MS = 20;
 const MAX_DEFER_MS = 5_000;
+/** How long a claim keeps other appliers off an entry. */
+const LEASE_MS = 10_000;
+/** How often the inbox is read for entries due again or left by another instance. */
+const POLL_MS = 2_000;
+/** A failed application waits this long, doubled on each failure up to MAX_RETRY_MS. */
+const FIRST_RETRY_MS = 1_000;
 const MAX_RETRY_MS = 3_600_000;
-const DEFAULT_TIMING: InboxTiming = { leaseMs: 10_000, pollMs: 2_000, retryMs: 1_000 };
 
 /**
- * Takes verified events. While nothing waits in the inbox and fewer than APPLYING_AT_ONCE are
- * being applied, an event is applied in its request, whose answer says how (a failure is a 500
- * that Stripe retries). Otherwise it is recorded in the inbox and answered `queued`; this process
- * applies it once the burst pauses, retrying a failure itself, and an entry left by a stopped or
- * killed instance is applied by whichever instance claims it next. Each event is still applied
- * once: the processor records its id with its effect.
+ * Takes verified events. A delivery that arrives alone, while nothing waits in the inbox and fewer
+ * than APPLYING_AT_ONCE are being applied, is applied in its request, whose answer says how (a
+ * failure is a 500 that Stripe retries). Otherwise it is recorded in the inbox and answered
+ * `queued`; this process applies it once the burst pauses, retrying a failure itself, and an entry
+ * left by a stopped or killed instance is applied by whichever instance claims it next. Each event
+ * is still applied once: the processor records its id with its effect.
  */
 export class WebhookInbox {
-  readonly #timing: InboxTiming;
   readonly #applications = new Set<Promise<void>>();
   #applying = 0;
   /** Deliveries between their arrival and their answer. */
@@ -63,18 +58,15 @@ export class WebhookInbox {
       processor: WebhookProcessor;
       storage: Storage;
       logger: Logger;
-      timing?: Partial<InboxTiming>;
     },
-  ) {
-    this.#timing = { ...DEFAULT_TIMING, ...deps.timing };
-  }
+  ) {}
 
   /** Applies the inbox's entries from now on: those left by an earlier run first. */
   async start(): Promise<void> {
     const { storage } = this.deps;
     // An SQLite file is served by one process, so a claim found at start is a killed run's.
     if (storage.db.dialect === 'sqlite') await storage.inbox.releaseAll();
-    this.#timer = setInterval(() => this.#drain(), this.#timing.pollMs);
+    this.#timer = setInterval(() => this.#drain(), POLL_MS);
     this.#timer.unref();
     this.#drain();
   }
@@ -154,7 +146,7 @@ export class WebhookInbox {
     const { inbox } = this.deps.storage;
     while (!this.#closed && this.#applying < APPLYING_AT_ONCE) {
       const room = APPLYING_AT_ONCE - this.#applying;
-      const entries = await inbox.claim(Date.now(), this.#timing.leaseMs, room);
+      const entries = await inbox.claim(Date.now(), LEASE_MS, room);
       this.#backlog = entries.length === room;
       for (const entry of entries) {
         this.#applying++;
@@ -176,7 +168,7 @@ export class WebhookInbox {
       await storage.inbox.remove(entry.id);
     } catch (error) {
       const attempts = entry.attempts + 1;
-      const wait = Math.min(this.#timing.retryMs * 2 ** (attempts - 1), MAX_RETRY_MS);
+      const wait = Math.min(FIRST_RETRY_MS * 2 ** (attempts - 1), MAX_RETRY_MS);
       logger.warn(
         { err: error, eventId: entry.id, attempts, retryInMs: wait },
         'webhook event not applied yet; it is retried',
