@@ -109,7 +109,10 @@ export function createApp({ config, stripe, storage, logger }: AppDeps): Tilldro
     ]),
   );
   app.use(api.allowedMethods({ throw: true }));
-  const started = inbox.start();
+  // A failure here leaves the entries for the next start; requests are still answered.
+  const started = inbox
+    .start()
+    .catch((error: unknown) => logger.error({ err: error }, 'webhook inbox not started'));
   return Object.assign(app, {
     async stop() {
       limiter.close();

@@ -61,12 +61,7 @@ export function routeChain(steps: readonly ChainStep[]): Middleware {
     });
   }
   const whole = sequence(asMiddleware);
-  return (ctx, next) => {
-    const { method } = ctx;
-    const found =
-      method === 'GET' || method === 'POST' ? exact.get(`${method} ${ctx.path}`) : undefined;
-    return (found ?? whole)(ctx, next);
-  };
+  return (ctx, next) => (exact.get(`${ctx.method} ${ctx.path}`) ?? whole)(ctx, next);
 }
 
 const isRouter = (step: ChainStep): step is Router => typeof step !== 'function';

@@ -20,7 +20,7 @@ export function webhookRoutes(deps: { webhooks: WebhookProcessor; inbox: Webhook
         throw new AppError('body_unreadable');
       });
       const event = deps.webhooks.verify(rawBody, signature);
-      ctx.body = { received: true, outcome: await deps.inbox.receive(event, rawBody.toString()) };
+      ctx.body = { received: true, outcome: await deps.inbox.receive(event, rawBody) };
     } finally {
       answered();
     }

@@ -86,8 +86,11 @@ export class WebhookInbox {
     return () => void this.#arriving--;
   }
 
-  /** Applies a verified event now, or queues it while other deliveries arrive beside it. */
-  async receive(event: Stripe.Event, payload: string): Promise<DeliveryOutcome> {
+  /**
+   * Applies a verified event now, or queues it, with the signed bytes it came in, while other
+   * deliveries arrive beside it.
+   */
+  async receive(event: Stripe.Event, payload: Buffer): Promise<DeliveryOutcome> {
     const alone = this.#arriving <= 1 && !this.#backlog && this.#applying < APPLYING_AT_ONCE;
     // An event of a type not handled is only recorded: nothing in it is worth a queue.
     if (alone || !isHandled(event.type)) {
@@ -99,7 +102,7 @@ export class WebhookInbox {
       }
     }
     const now = Date.now();
-    if (!(await this.deps.storage.inbox.add(event, payload, now))) return 'duplicate';
+    if (!(await this.deps.storage.inbox.add(event, payload.toString(), now))) return 'duplicate';
     if (!this.#backlog) this.#burstStartedAt = now;
     this.#backlog = true;
     this.#lastQueuedAt = now;

@@ -10,6 +10,34 @@ import { openStorage, type DatabaseLocation, type Storage } from '../../server/s
 import type { StoredSubscription } from '../../server/storage/subscriptions.ts';
 import { freshPostgresDatabase, testDialect } from '../support/postgres.ts';
 
+/** A stored subscription of `sub_order`'s buyer, as Stripe had it at `asOf`. */
+const subscriptionRow = (
+  asOf: number,
+  status: StoredSubscription['status'],
+  changes: Partial<StoredSubscription> = {},
+): StoredSubscription => ({
+  id: 'sub_order',
+  user_id: 'orderly',
+  customer_id: 'cus_order',
+  catalog_id: 'pro-monthly',
+  plan: 'PRO',
+  billing: 'monthly',
+  price_id: 'price_pro',
+  status,
+  cancel_at_period_end: 0,
+  current_period_start: 1,
+  current_period_end: 2_000_000_000_000,
+  canceled_at: null,
+  ended_at: null,
+  scheduled_plan: null,
+  scheduled_billing: null,
+  scheduled_at: null,
+  trial_end: null,
+  stripe_updated_at: asOf,
+  updated_at: asOf,
+  ...changes,
+});
+
 describe(`storage on ${testDialect}`, () => {
   let dir: string;
   const opened: Storage[] = [];
@@ -71,9 +99,15 @@ describe(`storage on ${testDialect}`, () => {
   });
 
   it('refuses a statement sent beside its open transaction instead of waiting forever', async () => {
-    const misuse = storage.transaction(() => storage.events.count());
+    const misuse = storage.transaction(async (tx) => {
+      await tx.events.record({ id: 'evt_guarded', type: 'customer.created', created: 1 }, 1);
+      return storage.events.count();
+    });
 
     await assert.rejects(misuse, /instead of its open transaction/);
+    assert.equal(await twin.events.seen('evt_guarded'), false);
+    // The same read on the transaction itself is fine.
+    assert.equal(await storage.transaction((tx) => tx.events.count()), await twin.events.count());
   });
 
   it('runs one buyer’s work on one connection at a time, whichever connection asks', async () => {
@@ -98,34 +132,31 @@ describe(`storage on ${testDialect}`, () => {
   });
 
   it('never lets an older subscription state overwrite a newer one, in either order', async () => {
-    const row = (asOf: number, status: StoredSubscription['status']): StoredSubscription => ({
-      id: 'sub_order',
-      user_id: 'orderly',
-      customer_id: 'cus_order',
-      catalog_id: 'pro-monthly',
-      plan: 'PRO',
-      billing: 'monthly',
-      price_id: 'price_pro',
-      status,
-      cancel_at_period_end: 0,
-      current_period_start: 1,
-      current_period_end: 2_000_000_000_000,
-      canceled_at: null,
-      ended_at: null,
-      scheduled_plan: null,
-      scheduled_billing: null,
-      scheduled_at: null,
-      trial_end: null,
-      stripe_updated_at: asOf,
-      updated_at: asOf,
-    });
-
-    await storage.subscriptions.save(row(20, 'past_due'));
-    await twin.subscriptions.save(row(10, 'active'));
+    await storage.subscriptions.save(subscriptionRow(20, 'past_due'));
+    await twin.subscriptions.save(subscriptionRow(10, 'active'));
 
     const stored = await storage.subscriptions.find('sub_order');
     assert.equal(stored?.status, 'past_due');
     assert.equal(stored?.current_period_end, 2_000_000_000_000);
+  });
+
+  it("leads a buyer's subscriptions with the live one when an ended one changed at Stripe in the same second", async () => {
+    // An inbox may apply the ended subscription's last event after the new subscription's.
+    const buyer = { user_id: 'resubscriber', stripe_updated_at: 1_700_000_000 };
+    await storage.subscriptions.save(
+      subscriptionRow(0, 'active', { ...buyer, id: 'sub_new', updated_at: 1_700_000_010 }),
+    );
+    await storage.subscriptions.save(
+      subscriptionRow(0, 'canceled', {
+        ...buyer,
+        id: 'sub_trial_ended',
+        updated_at: 1_700_000_020,
+      }),
+    );
+
+    const [current] = await storage.subscriptions.listForUser('resubscriber');
+
+    assert.equal(current?.id, 'sub_new');
   });
 
   it('pages payments newest first, ties broken by id in byte order', async () => {
