@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import type Stripe from 'stripe';
 import type { Storage } from '../storage/index.ts';
 import { isHandled } from '../stripe/handled-events.ts';
+import { InboxWrites } from './inbox-writes.ts';
 import type { WebhookOutcome, WebhookProcessor } from './webhooks.ts';
 
 /** How a delivery was answered: applied in the request, or `queued`, in the inbox to apply next. */
@@ -52,6 +53,7 @@ export class WebhookInbox {
   #drainAgain = false;
   #timer: NodeJS.Timeout | null = null;
   #closed = false;
+  readonly #writes: InboxWrites;
 
   constructor(
     private readonly deps: {
@@ -59,7 +61,9 @@ export class WebhookInbox {
       storage: Storage;
       logger: Logger;
     },
-  ) {}
+  ) {
+    this.#writes = new InboxWrites(deps.storage);
+  }
 
   /** Applies the inbox's entries from now on: those left by an earlier run first. */
   async start(): Promise<void> {
@@ -102,7 +106,7 @@ export class WebhookInbox {
       }
     }
     const now = Date.now();
-    if (!(await this.deps.storage.inbox.add(event, payload.toString(), now))) return 'duplicate';
+    if (!(await this.#writes.add(event, payload.toString(), now))) return 'duplicate';
     if (!this.#backlog) this.#burstStartedAt = now;
     this.#backlog = true;
     this.#lastQueuedAt = now;

@@ -19,6 +19,22 @@ import { waitFor } from '../support/wait.ts';
 
 const BURST = 40;
 
+/** Each database refusing to queue one event, as a failing disk would refuse a commit. */
+const refuseInboxEntry = (eventId: string) => ({
+  sqlite: {
+    create: `CREATE TRIGGER refuse_entry BEFORE INSERT ON webhook_inbox WHEN NEW.id = '${eventId}'
+             BEGIN SELECT RAISE(ABORT, 'disk full'); END`,
+    drop: 'DROP TRIGGER refuse_entry',
+  },
+  postgres: {
+    create: `CREATE FUNCTION refuse_entry() RETURNS trigger LANGUAGE plpgsql
+               AS $$ BEGIN RAISE EXCEPTION 'disk full'; END $$;
+             CREATE TRIGGER refuse_entry BEFORE INSERT ON webhook_inbox
+               FOR EACH ROW WHEN (NEW.id = '${eventId}') EXECUTE FUNCTION refuse_entry()`,
+    drop: 'DROP TRIGGER refuse_entry ON webhook_inbox; DROP FUNCTION refuse_entry()',
+  },
+});
+
 const inboxEmpty = (stack: Stack) =>
   waitFor(async () => (await count(stack, 'webhook_inbox')) === 0, 'the inbox to be applied');
 
@@ -51,6 +67,38 @@ describe('the webhook inbox', () => {
     for (const event of events) {
       assert.equal(await count(stack, 'stripe_events', 'id = ?', event.id), 1);
     }
+  });
+
+  it('writes a burst in one commit: a commit refused answers each delivery in it 500 and keeps none', async () => {
+    const events = [];
+    for (let i = 0; i < BURST / 2; i++) {
+      const session = await paidLifetimeSession(stack, `batched-buyer-${i}`);
+      events.push(makeEvent('checkout.session.completed', session));
+    }
+    const refused = events[BURST / 4]!;
+    const { storage } = stack.running;
+    const refusal = refuseInboxEntry(refused.id)[storage.db.dialect];
+    await storage.db.exec(refusal.create);
+    let answers;
+    try {
+      answers = await deliverAtOnce(stack, events);
+    } finally {
+      await storage.db.exec(refusal.drop);
+    }
+
+    const failed = events.filter((_, i) => answers[i]!.status === 500);
+    assert.ok(failed.includes(refused), 'the refused entry failed its delivery');
+    // Written alone, the others would all have been answered 200.
+    assert.ok(failed.length > 1, `the refused entry shared its commit: ${failed.length} failed`);
+    for (const event of failed) {
+      assert.equal(await storage.inbox.find(event.id), undefined, `${event.id} was not kept`);
+      assert.equal(await count(stack, 'stripe_events', 'id = ?', event.id), 0);
+    }
+    // Stripe delivers each failed one again.
+    for (const event of failed) assert.equal((await deliver(stack, event)).status, 200);
+    await inboxEmpty(stack);
+    for (let i = 0; i < BURST / 2; i++)
+      assert.equal(await count(stack, 'purchases', 'user_id = ?', `batched-buyer-${i}`), 1);
   });
 
   it('keeps an event whose application fails, and retries it until it is applied', async () => {
