@@ -1,19 +1,15 @@
 // Server cold start: from spawning the server to its first answered GET /api/plans, both as
 // `npm start` runs it (TypeScript through tsx) and as `npm run start:prod` does (compiled, plain
 // node).
-import { execFileSync, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { COMPILED_ENTRY, ensureCompiled, ROOT } from './compiled.ts';
 import { freePort, productionEnv } from './processes.ts';
 import type { Row } from './report.ts';
 import { alternating, figure } from './stats.ts';
 import { startStripe, type StripeProcess } from './stripe.ts';
-
-const ROOT = fileURLToPath(new URL('../', import.meta.url));
-/** What `npm run start:prod` runs. */
-const COMPILED_ENTRY = 'build/server/main.js';
 
 interface Start {
   args: string[];
@@ -62,31 +58,6 @@ export async function coldStartBench(options: { runs: number }): Promise<Row[]> 
   } finally {
     await stripe.stop();
   }
-}
-
-/** Runs `npm run build` when the compiled server is missing or older than what it is built from. */
-function ensureCompiled(): string {
-  const entry = join(ROOT, COMPILED_ENTRY);
-  const newestSource = Math.max(
-    ...['server', 'shared'].flatMap((dir) => sourceTimes(join(ROOT, dir))),
-    // The build script decides what the compiled server is (it bundles it), so it counts too.
-    ...['tsconfig.json', 'tsconfig.build.json', 'scripts/build.ts'].map(
-      (file) => statSync(join(ROOT, file)).mtimeMs,
-    ),
-  );
-  if (existsSync(entry) && statSync(entry).mtimeMs >= newestSource) return 'existing build';
-  // Its output goes to stderr with the progress lines: stdout is the table.
-  execFileSync(process.execPath, ['--import', 'tsx', 'scripts/build.ts'], {
-    cwd: ROOT,
-    stdio: ['ignore', 2, 'inherit'],
-  });
-  return 'fresh build';
-}
-
-function sourceTimes(dir: string): number[] {
-  return readdirSync(dir, { recursive: true, withFileTypes: true })
-    .filter((entry) => entry.isFile())
-    .map((entry) => statSync(join(entry.parentPath, entry.name)).mtimeMs);
 }
 
 /** The free port is found before the spawn, so another process may take it first: try again. */

@@ -1,5 +1,5 @@
 // Starts the servers under test as child processes and stops them again.
-import { fork } from 'node:child_process';
+import { fork, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { AccessTokens } from '../server/http/auth.ts';
 import type { DatabaseLocation } from '../server/storage/index.ts';
+import { COMPILED_ENTRY, ensureCompiled, ROOT } from './compiled.ts';
 import { profiling } from './profiling.ts';
 import type { ServerReady } from './server.ts';
 import { startStripe, type StripeProcess } from './stripe.ts';
@@ -60,11 +61,17 @@ export interface TilldropOptions {
   databaseUrl?: string;
   /** Instances of the API on that database; more than one needs PostgreSQL. */
   instances?: number;
+  /**
+   * The bench's widget pages beside the API. They are the bench's own routes, so the server runs
+   * from its TypeScript (bench/server.ts) instead of the compiled build.
+   */
+  widgetPages?: boolean;
 }
 
 /**
- * The whole server as a merchant runs it in production, on a fresh database, logging nothing per
- * request, against a local Stripe started for it. The local Stripe must know the webhook URL
+ * The whole server as a merchant runs it in production (`npm run start:prod`: the compiled build,
+ * plain node), on a fresh database, logging nothing per request, against a local Stripe started
+ * for it. The local Stripe must know the webhook URL
  * before the server starts, so the ports are found first; another process may take one meanwhile,
  * so a start that fails is tried again.
  */
@@ -72,16 +79,24 @@ export async function startTilldrop(options: TilldropOptions = {}): Promise<Till
   const instances = options.instances ?? 1;
   if (instances > 1 && !options.databaseUrl)
     throw new Error('several instances share a database only on PostgreSQL');
+  const start = options.widgetPages ? startBenchServer : startCompiled;
+  if (!options.widgetPages) ensureCompiled();
   for (let tries = 1; ; tries++) {
     try {
-      return await tryStartTilldrop(instances, options.databaseUrl);
+      return await tryStartTilldrop(instances, start, options.databaseUrl);
     } catch (error) {
       if (tries === 3) throw error;
     }
   }
 }
 
-async function tryStartTilldrop(instances: number, databaseUrl?: string): Promise<Tilldrop> {
+type StartServer = (env: Record<string, string>) => Promise<Child<ServerReady>>;
+
+async function tryStartTilldrop(
+  instances: number,
+  start: StartServer,
+  databaseUrl?: string,
+): Promise<Tilldrop> {
   const ports: number[] = [];
   for (let i = 0; i < instances; i++) ports.push(await freePort());
   const dir = mkdtempSync(join(tmpdir(), 'tilldrop-bench-'));
@@ -99,7 +114,7 @@ async function tryStartTilldrop(instances: number, databaseUrl?: string): Promis
     // One after another: the first binds the database to the Stripe account, the others find it.
     for (const port of ports) {
       const env = productionEnv({ stripe, port, database, authSecret });
-      servers.push(await startChild<ServerReady>('./server.ts', env));
+      servers.push(await start(env));
     }
     const apiUrls = servers.map((server) => server.ready.apiUrl);
     return {
@@ -115,6 +130,37 @@ async function tryStartTilldrop(instances: number, databaseUrl?: string): Promis
     throw error;
   }
 }
+
+const startBenchServer: StartServer = (env) => startChild<ServerReady>('./server.ts', env);
+
+/** `npm run start:prod`'s server, ready once it says it is running. */
+const startCompiled: StartServer = (env) => {
+  const child = spawn(process.execPath, [...profiling, COMPILED_ENTRY], {
+    cwd: ROOT,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const stop = async () => {
+    child.kill('SIGTERM');
+    const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
+    await exited;
+    clearTimeout(timer);
+  };
+  return new Promise((resolve, reject) => {
+    let output: string | null = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      if (output === null) return void process.stderr.write(chunk);
+      output += chunk.toString();
+      if (!/running/i.test(output)) return;
+      output = null;
+      resolve({ ready: { apiUrl: `http://127.0.0.1:${env.PORT}` }, stop });
+    });
+    child.once('exit', (code) =>
+      reject(new Error(`${COMPILED_ENTRY} exited with ${code} before it was running:\n${output}`)),
+    );
+  });
+};
 
 /** What a merchant's production start sets, with no request log and the per-address limit lifted. */
 export function productionEnv(options: {

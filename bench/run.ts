@@ -7,7 +7,7 @@ import { checkoutBench } from './checkout.ts';
 import { coldStartBench } from './cold-start.ts';
 import { koaVsBareBench } from './koa-vs-bare.ts';
 import { postgresBench } from './postgres.ts';
-import { startTilldrop, type Tilldrop } from './processes.ts';
+import { startTilldrop, type Tilldrop, type TilldropOptions } from './processes.ts';
 import { table, type Row } from './report.ts';
 import { webhookBench } from './webhooks.ts';
 import { widgetRenderBench, widgetSizeBench } from './widget.ts';
@@ -26,14 +26,16 @@ const WEBHOOKS = {
 };
 
 /** Each section on a server of its own, so one section's rows never slow the next. */
-const onServer = (bench: (server: Tilldrop) => Promise<Row[]>) => async (): Promise<Row[]> => {
-  const server = await startTilldrop();
-  try {
-    return await bench(server);
-  } finally {
-    await server.stop();
-  }
-};
+const onServer =
+  (bench: (server: Tilldrop) => Promise<Row[]>, options?: TilldropOptions) =>
+  async (): Promise<Row[]> => {
+    const server = await startTilldrop(options);
+    try {
+      return await bench(server);
+    } finally {
+      await server.stop();
+    }
+  };
 
 const SECTIONS: Record<string, () => Promise<Row[]>> = {
   checkout: onServer((server) =>
@@ -53,10 +55,13 @@ const SECTIONS: Record<string, () => Promise<Row[]>> = {
   ),
   'cold-start': () => coldStartBench({ runs: QUICK ? 1 : 5 }),
   widget: async () => [
-    ...(await onServer(async (server) => [
-      ...widgetSizeBench(),
-      ...(await widgetRenderBench(server, { runs: QUICK ? 2 : 7 })),
-    ])()),
+    ...(await onServer(
+      async (server) => [
+        ...widgetSizeBench(),
+        ...(await widgetRenderBench(server, { runs: QUICK ? 2 : 7 })),
+      ],
+      { widgetPages: true },
+    )()),
     // On a server of its own, as `npm start` runs it: the click needs the local Stripe's Stripe.js.
     // A run is a second or so, and its figure swings with the machine's other work: more of them.
     ...(await widgetClickBench({ runs: QUICK ? 2 : 15 })),
