@@ -71,9 +71,8 @@ export interface TilldropOptions {
 /**
  * The whole server as a merchant runs it in production (`npm run start:prod`: the compiled build,
  * plain node), on a fresh database, logging nothing per request, against a local Stripe started
- * for it. The local Stripe must know the webhook URL
- * before the server starts, so the ports are found first; another process may take one meanwhile,
- * so a start that fails is tried again.
+ * for it. The local Stripe must know the webhook URL before the server starts, so the ports are
+ * found first; another process may take one meanwhile, so a start that fails is tried again.
  */
 export async function startTilldrop(options: TilldropOptions = {}): Promise<Tilldrop> {
   const instances = options.instances ?? 1;
