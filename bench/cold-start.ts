@@ -1,12 +1,11 @@
 // Server cold start: from spawning the server to its first answered GET /api/plans, both as
 // `npm start` runs it (TypeScript through tsx) and as `npm run start:prod` does (compiled, plain
 // node).
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { COMPILED_ENTRY, ensureCompiled, ROOT } from './compiled.ts';
-import { freePort, productionEnv } from './processes.ts';
+import { COMPILED_ENTRY, ensureCompiled } from './compiled.ts';
+import { freePort, NotRunning, productionEnv, spawnRunning } from './processes.ts';
 import type { Row } from './report.ts';
 import { alternating, figure } from './stats.ts';
 import { startStripe, type StripeProcess } from './stripe.ts';
@@ -71,44 +70,23 @@ async function attempt(stripe: StripeProcess, start: Start): Promise<number> {
   }
 }
 
-class NotRunning extends Error {}
-
 async function coldStart(stripe: StripeProcess, start: Start): Promise<number> {
   const dir = mkdtempSync(join(tmpdir(), 'tilldrop-cold-'));
   const port = await freePort();
   const env = productionEnv({ stripe, port, database: { path: join(dir, 'tilldrop.sqlite') } });
-  const started = performance.now();
-  const child = spawn(process.execPath, start.args, {
-    cwd: ROOT,
-    // `error`, not `silent`: a server that cannot start says why before it exits.
-    env: { ...process.env, ...env, LOG_LEVEL: 'error' },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
   try {
-    // The port opens before the app is attached to it, so the first request goes out once
-    // main.ts says it is running.
-    let output = '';
-    await new Promise<void>((resolve, reject) => {
-      child.stdout.on('data', (chunk: Buffer) => {
-        output += chunk.toString();
-        if (/running/i.test(output)) resolve();
-      });
-      void exited.then((code) =>
-        reject(
-          new NotRunning(
-            `${start.args.at(-1)} exited with ${code} before it was running:\n${output}`,
-          ),
-        ),
-      );
-    });
-    const response = await fetch(`http://127.0.0.1:${port}/api/plans`);
-    await response.arrayBuffer();
-    if (!response.ok) throw new Error(`the first GET /api/plans answered ${response.status}`);
-    return performance.now() - started;
+    const started = performance.now();
+    // `error`, not `silent`: a server that cannot start says why before it exits.
+    const server = await spawnRunning(start.args, { ...env, LOG_LEVEL: 'error' });
+    try {
+      const response = await fetch(`http://127.0.0.1:${port}/api/plans`);
+      await response.arrayBuffer();
+      if (!response.ok) throw new Error(`the first GET /api/plans answered ${response.status}`);
+      return performance.now() - started;
+    } finally {
+      await server.stop();
+    }
   } finally {
-    child.kill('SIGTERM');
-    await exited;
     rmSync(dir, { recursive: true, force: true });
   }
 }

@@ -132,9 +132,25 @@ async function tryStartTilldrop(
 
 const startBenchServer: StartServer = (env) => startChild<ServerReady>('./server.ts', env);
 
-/** `npm run start:prod`'s server, ready once it says it is running. */
-const startCompiled: StartServer = (env) => {
-  const child = spawn(process.execPath, [...profiling, COMPILED_ENTRY], {
+/** `npm run start:prod`'s server. */
+const startCompiled: StartServer = async (env) => {
+  const { stop } = await spawnRunning([...profiling, COMPILED_ENTRY], env);
+  return { ready: { apiUrl: `http://127.0.0.1:${env.PORT}` }, stop };
+};
+
+/** A server process that exited before it said it was running. */
+export class NotRunning extends Error {}
+
+/**
+ * Spawns node with `args` (server/main.ts or its build) and resolves once the server says it is
+ * running: the port opens before the app is attached to it, so nothing is sent before that. What
+ * it prints afterwards goes to stderr; stdout is the bench's table.
+ */
+export function spawnRunning(
+  args: string[],
+  env: Record<string, string>,
+): Promise<{ stop(): Promise<void> }> {
+  const child = spawn(process.execPath, args, {
     cwd: ROOT,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'inherit'],
@@ -153,13 +169,15 @@ const startCompiled: StartServer = (env) => {
       output += chunk.toString();
       if (!/running/i.test(output)) return;
       output = null;
-      resolve({ ready: { apiUrl: `http://127.0.0.1:${env.PORT}` }, stop });
+      resolve({ stop });
     });
     child.once('exit', (code) =>
-      reject(new Error(`${COMPILED_ENTRY} exited with ${code} before it was running:\n${output}`)),
+      reject(
+        new NotRunning(`${args.at(-1)} exited with ${code} before it was running:\n${output}`),
+      ),
     );
   });
-};
+}
 
 /** What a merchant's production start sets, with no request log and the per-address limit lifted. */
 export function productionEnv(options: {
